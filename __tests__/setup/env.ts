@@ -1,0 +1,10 @@
+import * as path from "path";
+
+// actionhero reads its config when first imported: point it at the test application.
+process.env.ACTIONHERO_CONFIG = path.join(
+  __dirname,
+  "..",
+  "fixtures",
+  "app",
+  "config",
+);

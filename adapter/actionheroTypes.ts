@@ -1,0 +1,27 @@
+import type { ChatEngine } from "../src/chatEngine";
+import type { ChatConfig } from "../src/config";
+
+type EngineMember<K extends keyof ChatEngine> = ChatEngine[K];
+
+declare module "actionhero" {
+  export interface ActionheroConfigInterface {
+    chat: ChatConfig;
+  }
+}
+
+/** The members the plugin adds to actionhero's `api.chatRoom` type (the others keep core's types). */
+declare module "actionhero/dist/initializers/chatRoom" {
+  export interface ChatRoomApi {
+    add: EngineMember<"add">;
+    destroy: EngineMember<"destroy">;
+    exists: EngineMember<"exists">;
+    list: EngineMember<"list">;
+    roomStatus: EngineMember<"roomStatus">;
+    addMember: EngineMember<"addMember">;
+    addMiddleware: EngineMember<"addMiddleware">;
+    removeMiddleware: EngineMember<"removeMiddleware">;
+    listMiddleware: EngineMember<"listMiddleware">;
+    generateMemberDetails: EngineMember<"generateMemberDetails">;
+    sanitizeMemberDetails: EngineMember<"sanitizeMemberDetails">;
+  }
+}

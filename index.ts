@@ -1,0 +1,2 @@
+export * from "./src";
+import "./adapter/actionheroTypes";

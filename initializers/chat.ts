@@ -1,0 +1,89 @@
+import { api, config, id, Initializer, log } from "actionhero";
+import {
+  chatRedisConnections,
+  describeRedis,
+  type ChatRedisConnections,
+} from "../adapter/redisConnections";
+import { routeActionheroChat } from "../adapter/routeActionheroChat";
+import { deliverToConnection } from "../adapter/websocketDelivery";
+import { ChatEngine } from "../src/chatEngine";
+import { resolveChatConfig } from "../src/config";
+import type { LogLevel } from "../src/types";
+
+/**
+ * Starts the chat engine of this node on actionhero: after core's own chat initializer (so it replaces
+ * it), before the servers (so connections chat through it), and stops after the servers have closed.
+ */
+export class ChatInitializer extends Initializer {
+  private redis?: ChatRedisConnections;
+  private engine?: ChatEngine;
+  private unroute?: () => void;
+
+  constructor() {
+    super();
+    this.name = "ah-chat-plugin";
+    this.loadPriority = 530;
+    this.startPriority = 210;
+    this.stopPriority = 200;
+  }
+
+  async initialize() {
+    const general = config.general as {
+      serverToken: string;
+      defaultMiddlewarePriority: number;
+    };
+    const chatConfig = resolveChatConfig(config.chat);
+    config.chat = chatConfig;
+    this.redis = chatRedisConnections(chatConfig, {
+      client: api.redis.clients.client,
+      subscriber: api.redis.clients.subscriber,
+    });
+    this.engine = new ChatEngine({
+      nodeId: id,
+      serverToken: general.serverToken,
+      keyPrefix: chatConfig.keyPrefix,
+      maxRoomNameLength: chatConfig.maxRoomNameLength,
+      maxMessageLength: chatConfig.maxMessageLength,
+      rpcTimeout: chatConfig.rpcTimeout,
+      defaultMiddlewarePriority: general.defaultMiddlewarePriority,
+      redis: this.redis,
+      connections: {
+        get: (connectionId) => api.connections.connections[connectionId],
+      },
+      deliver: deliverToConnection,
+      log: (message: string, level: LogLevel, data?: unknown) =>
+        log(`[chat] ${message}`, level, data),
+    });
+    this.unroute = routeActionheroChat(this.engine);
+  }
+
+  async start() {
+    if (!this.engine || !this.redis) return;
+    // Core's chat initializer has started by now; its pub/sub handler must not deliver a second time.
+    delete api.redis.subscriptionHandlers.chat;
+    await this.engine.start();
+    const { client, subscriber, inMemory } = this.redis;
+    log(
+      `[chat] ah-chat-plugin started: rooms in ${describeRedis(client)}, messages through ${describeRedis(subscriber)}`,
+      "notice",
+    );
+    if (inMemory) {
+      log(
+        "[chat] chat is in memory: rooms and messages are not shared across nodes",
+        "notice",
+      );
+    }
+  }
+
+  async stop() {
+    await this.engine?.stop();
+    this.unroute?.();
+    if (this.redis?.owned) {
+      this.redis.client.disconnect();
+      this.redis.subscriber.disconnect();
+    }
+    this.engine = undefined;
+    this.unroute = undefined;
+    this.redis = undefined;
+  }
+}

@@ -1,0 +1,44 @@
+/** How to build one Redis connection, the shape actionhero's `config.redis` uses. */
+export interface RedisConnectionConfig {
+  konstructor: new (...args: any[]) => unknown;
+  args?: unknown[];
+  buildNew?: boolean;
+}
+
+/** The `chat` namespace of actionhero's config. */
+export interface ChatConfig {
+  /** Every Redis key and channel of the plugin starts with this, so several applications can share a Redis. */
+  keyPrefix: string;
+  /** Longest accepted room name, in characters. */
+  maxRoomNameLength: number;
+  /** Longest accepted message, in characters (a non-string message is measured as JSON). */
+  maxMessageLength: number;
+  /** How long a node waits for the node holding a connection to answer a remote `addMember` / `removeMember`, in ms. */
+  rpcTimeout: number;
+  /** Use an in-memory Redis (ioredis-mock). Chat then works within one process only. */
+  fake: boolean;
+  /**
+   * Redis connections for chat, when they should differ from the application's `config.redis`.
+   * `client` holds rooms and members; `subscriber` carries messages. They may be different servers.
+   */
+  redis: {
+    client: RedisConnectionConfig;
+    subscriber: RedisConnectionConfig;
+  } | null;
+}
+
+export const defaultChatConfig: ChatConfig = {
+  keyPrefix: "ah-chat:",
+  maxRoomNameLength: 256,
+  maxMessageLength: 64 * 1024,
+  rpcTimeout: 5000,
+  fake: false,
+  redis: null,
+};
+
+/** The chat config a host asked for, completed with the defaults. */
+export function resolveChatConfig(
+  overrides: Partial<ChatConfig> = {},
+): ChatConfig {
+  return { ...defaultChatConfig, ...overrides };
+}

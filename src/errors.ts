@@ -1,0 +1,62 @@
+/** Every refusal of the chat engine: `code` for programs, `message` for people. */
+export class ChatError extends Error {
+  constructor(
+    readonly code: ChatErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ChatError";
+  }
+}
+
+export type ChatErrorCode =
+  | "ROOM_REQUIRED"
+  | "ROOM_NAME_TOO_LONG"
+  | "ROOM_NOT_FOUND"
+  | "NOT_A_MEMBER"
+  | "MESSAGE_REQUIRED"
+  | "MESSAGE_TOO_LONG"
+  | "CANNOT_CHAT"
+  | "CONNECTION_NOT_FOUND"
+  | "CONNECTION_CLOSED";
+
+export const chatErrors = {
+  roomRequired: () => new ChatError("ROOM_REQUIRED", "a room name is required"),
+  roomNameTooLong: (room: string, max: number) =>
+    new ChatError(
+      "ROOM_NAME_TOO_LONG",
+      `room name "${room.slice(0, 32)}..." is longer than ${max} characters`,
+    ),
+  roomNotFound: (room: string) =>
+    new ChatError("ROOM_NOT_FOUND", `room "${room}" does not exist`),
+  notAMember: (connectionId: string, room: string) =>
+    new ChatError(
+      "NOT_A_MEMBER",
+      `connection "${connectionId}" is not a member of room "${room}"`,
+    ),
+  messageRequired: (room: string) =>
+    new ChatError(
+      "MESSAGE_REQUIRED",
+      `a message to room "${room}" is required`,
+    ),
+  messageTooLong: (room: string, max: number) =>
+    new ChatError(
+      "MESSAGE_TOO_LONG",
+      `message to room "${room}" is longer than ${max} characters`,
+    ),
+  cannotChat: (connectionId: string, type: string | undefined) =>
+    new ChatError(
+      "CANNOT_CHAT",
+      `connection "${connectionId}" (${type ?? "unknown"}) cannot chat`,
+    ),
+  connectionClosed: (connectionId: string) =>
+    new ChatError(
+      "CONNECTION_CLOSED",
+      `connection "${connectionId}" is closed`,
+    ),
+  connectionNotFound: (connectionId: string) =>
+    new ChatError(
+      "CONNECTION_NOT_FOUND",
+      `connection "${connectionId}" is not connected to any node`,
+    ),
+};

@@ -1,0 +1,67 @@
+/** What the chat engine needs of a connection: actionhero's `Connection` has all of it. */
+export interface ChatConnection {
+  id: string;
+  /** The rooms this connection is in; the engine keeps it current. */
+  rooms: string[];
+  /** Connections of servers that cannot chat (web) are refused. */
+  canChat?: boolean | null;
+  /** Set once the connection is closing: it may not join rooms any more. */
+  destroyed?: boolean;
+  type?: string;
+  sendMessage(message: any, verb?: string): unknown;
+}
+
+/** A stand-in sender for `broadcast` from server code: `{}`, `{id}` or `{room}`. */
+export interface MockConnection {
+  id?: string | number;
+  room?: string;
+  rooms?: undefined;
+}
+
+export type Sender = ChatConnection | MockConnection | null | undefined;
+
+/** A message as delivered to members. By default exactly these keys. */
+export interface MessagePayload {
+  message: unknown;
+  room: string;
+  from: string;
+  context: string;
+  sentAt: number;
+  [key: string]: unknown;
+}
+
+/** What `generateMessagePayload` is given: the shape actionhero's own chat uses. */
+export interface MessageEnvelope {
+  message: unknown;
+  sentAt: number;
+  serverId: string;
+  connection: { id: string; room: string };
+}
+
+/** What is stored per member. By default `{id, host, joinedAt}`. */
+export interface MemberDetails {
+  id: string;
+  joinedAt?: number;
+  host?: string;
+  [key: string]: unknown;
+}
+
+export interface RoomStatus {
+  room: string;
+  membersCount: number;
+  members: Record<string, { id: string; [key: string]: unknown }>;
+}
+
+/** Finds the connections this node holds. */
+export interface ConnectionDirectory {
+  get(connectionId: string): ChatConnection | undefined;
+}
+
+export type LogLevel = "debug" | "info" | "notice" | "warning" | "error";
+export type ChatLogger = (
+  message: string,
+  level: LogLevel,
+  data?: unknown,
+) => void;
+
+export type MaybePromise<T> = T | Promise<T>;
