@@ -1,4 +1,8 @@
-import { newMemoryRedis, startEngineNode, type EngineNode } from "../helpers/engineNode";
+import {
+  newMemoryRedis,
+  startEngineNode,
+  type EngineNode,
+} from "../helpers/engineNode";
 
 describe("members", () => {
   let node: EngineNode;
@@ -22,7 +26,9 @@ describe("members", () => {
 
   test("joining a room that does not exist is an error and leaves nothing behind", async () => {
     const alice = node.connect("alice");
-    await expect(node.engine.addMember("alice", "nowhere")).rejects.toThrow('room "nowhere" does not exist');
+    await expect(node.engine.addMember("alice", "nowhere")).rejects.toThrow(
+      'room "nowhere" does not exist',
+    );
     expect(alice.rooms).toEqual([]);
     expect(await node.engine.exists("nowhere")).toBe(false);
   });
@@ -31,10 +37,14 @@ describe("members", () => {
     const web = node.connect("web-1");
     web.canChat = false;
     web.type = "web";
-    await expect(node.engine.addMember("web-1", "lobby")).rejects.toThrow('connection "web-1" (web) cannot chat');
+    await expect(node.engine.addMember("web-1", "lobby")).rejects.toThrow(
+      'connection "web-1" (web) cannot chat',
+    );
     const closing = node.connect("closing");
     closing.destroyed = true;
-    await expect(node.engine.addMember("closing", "lobby")).rejects.toThrow('connection "closing" is closed');
+    await expect(node.engine.addMember("closing", "lobby")).rejects.toThrow(
+      'connection "closing" is closed',
+    );
     expect((await node.engine.roomStatus("lobby")).membersCount).toBe(0);
   });
 
@@ -49,7 +59,9 @@ describe("members", () => {
 
     await node.disconnect(alice);
 
-    expect(Object.keys((await node.engine.roomStatus("lobby")).members)).toEqual(["bob"]);
+    expect(
+      Object.keys((await node.engine.roomStatus("lobby")).members),
+    ).toEqual(["bob"]);
     expect((await node.engine.roomStatus("kitchen")).membersCount).toBe(0);
   });
 
@@ -60,9 +72,13 @@ describe("members", () => {
       joinedAt: 1,
       name: (connection as typeof alice).name,
     });
-    node.engine.sanitizeMemberDetails = async (member) => ({ name: member.name });
+    node.engine.sanitizeMemberDetails = async (member) => ({
+      name: member.name,
+    });
     await node.engine.addMember(alice.id, "lobby");
-    expect((await node.engine.roomStatus("lobby")).members).toEqual({ alice: { id: "alice", name: "Alice" } });
+    expect((await node.engine.roomStatus("lobby")).members).toEqual({
+      alice: { id: "alice", name: "Alice" },
+    });
   });
 
   test("the default member details stored are {id, host, joinedAt}", async () => {
@@ -74,12 +90,19 @@ describe("members", () => {
     };
     await node.engine.addMember("alice", "lobby");
     await node.engine.roomStatus("lobby");
-    expect(stored).toEqual({ id: "alice", host: "node-a", joinedAt: expect.any(Number) });
+    expect(stored).toEqual({
+      id: "alice",
+      host: "node-a",
+      joinedAt: expect.any(Number),
+    });
   });
 
   test("a connection's joins and leaves take effect in the order asked, even when sent at once", async () => {
     const alice = node.connect("alice");
-    node.engine.addMiddleware({ name: "slow join", join: () => new Promise((resolve) => setTimeout(resolve, 20)) });
+    node.engine.addMiddleware({
+      name: "slow join",
+      join: () => new Promise((resolve) => setTimeout(resolve, 20)),
+    });
     const results = await Promise.all([
       node.engine.joinRoom(alice, "lobby"),
       node.engine.leaveRoom(alice, "lobby"),
@@ -87,18 +110,34 @@ describe("members", () => {
     ]);
     expect(results).toEqual([true, true, true]);
     expect(alice.rooms).toEqual(["lobby"]);
-    expect(Object.keys((await node.engine.roomStatus("lobby")).members)).toEqual(["alice"]);
+    expect(
+      Object.keys((await node.engine.roomStatus("lobby")).members),
+    ).toEqual(["alice"]);
   });
 
   test("many connections joining and leaving at once leave exactly the members that stayed", async () => {
-    const connections = Array.from({ length: 100 }, (_, n) => node.connect(`c${n}`));
-    await Promise.all(connections.map((connection) => node.engine.joinRoom(connection, "lobby")));
+    const connections = Array.from({ length: 100 }, (_, n) =>
+      node.connect(`c${n}`),
+    );
+    await Promise.all(
+      connections.map((connection) =>
+        node.engine.joinRoom(connection, "lobby"),
+      ),
+    );
     const leaving = connections.filter((_, n) => n % 3 === 0);
     await Promise.all([
-      ...leaving.map((connection) => node.engine.leaveRoom(connection, "lobby")),
-      ...connections.filter((_, n) => n % 3 === 1).map((connection) => node.engine.joinRoom(connection, "lobby")),
+      ...leaving.map((connection) =>
+        node.engine.leaveRoom(connection, "lobby"),
+      ),
+      ...connections
+        .filter((_, n) => n % 3 === 1)
+        .map((connection) => node.engine.joinRoom(connection, "lobby")),
     ]);
-    const stayed = connections.filter((_, n) => n % 3 !== 0).map((connection) => connection.id);
-    expect(Object.keys((await node.engine.roomStatus("lobby")).members).sort()).toEqual(stayed.sort());
+    const stayed = connections
+      .filter((_, n) => n % 3 !== 0)
+      .map((connection) => connection.id);
+    expect(
+      Object.keys((await node.engine.roomStatus("lobby")).members).sort(),
+    ).toEqual(stayed.sort());
   });
 });

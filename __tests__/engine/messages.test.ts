@@ -1,5 +1,9 @@
 import { RoomMessage } from "../../src";
-import { newMemoryRedis, startEngineNode, type EngineNode } from "../helpers/engineNode";
+import {
+  newMemoryRedis,
+  startEngineNode,
+  type EngineNode,
+} from "../helpers/engineNode";
 import type { TestConnection } from "../helpers/testConnection";
 
 describe("messages", () => {
@@ -24,8 +28,20 @@ describe("messages", () => {
   test("a member's message reaches every member of the room, itself included, with exactly the seed's keys", async () => {
     await node.engine.broadcast(alice, "lobby", "hello");
     const received = await bob.hears("lobby", "hello");
-    expect(Object.keys(received).sort()).toEqual(["context", "from", "message", "room", "sentAt"]);
-    expect(received).toEqual({ message: "hello", room: "lobby", from: "alice", context: "user", sentAt: expect.any(Number) });
+    expect(Object.keys(received).sort()).toEqual([
+      "context",
+      "from",
+      "message",
+      "room",
+      "sentAt",
+    ]);
+    expect(received).toEqual({
+      message: "hello",
+      room: "lobby",
+      from: "alice",
+      context: "user",
+      sentAt: expect.any(Number),
+    });
     await alice.hears("lobby", "hello");
   });
 
@@ -40,33 +56,53 @@ describe("messages", () => {
 
   test("a mock sender may speak in any room; without an id it is sent as 0", async () => {
     await node.engine.broadcast({}, "lobby", "from the server");
-    expect(await bob.hears("lobby", "from the server")).toMatchObject({ from: "0" });
-    await node.engine.broadcast({ id: "system", room: "kitchen" }, "lobby", "announcement");
-    expect(await bob.hears("lobby", "announcement")).toMatchObject({ from: "system" });
+    expect(await bob.hears("lobby", "from the server")).toMatchObject({
+      from: "0",
+    });
+    await node.engine.broadcast(
+      { id: "system", room: "kitchen" },
+      "lobby",
+      "announcement",
+    );
+    expect(await bob.hears("lobby", "announcement")).toMatchObject({
+      from: "system",
+    });
     await node.engine.broadcast(null, "lobby", "null sender");
-    expect(await bob.hears("lobby", "null sender")).toMatchObject({ from: "0" });
+    expect(await bob.hears("lobby", "null sender")).toMatchObject({
+      from: "0",
+    });
   });
 
   test("a real connection must be a member of the room it speaks in", async () => {
-    await expect(node.engine.broadcast(carol, "lobby", "let me in")).rejects.toThrow(
-      'connection "carol" is not a member of room "lobby"',
-    );
+    await expect(
+      node.engine.broadcast(carol, "lobby", "let me in"),
+    ).rejects.toThrow('connection "carol" is not a member of room "lobby"');
   });
 
   test("messages may be any JSON value, kept as they are", async () => {
-    const state = { board: [[1, 0], [0, 2]], turn: "bob" };
+    const state = {
+      board: [
+        [1, 0],
+        [0, 2],
+      ],
+      turn: "bob",
+    };
     await node.engine.broadcast(alice, "lobby", state);
     expect((await bob.hears("lobby", state)).message).toEqual(state);
   });
 
   test("an empty message or one over the limit is refused and sends nothing", async () => {
     for (const empty of [undefined, null, ""]) {
-      await expect(node.engine.broadcast(alice, "lobby", empty)).rejects.toThrow('a message to room "lobby" is required');
+      await expect(
+        node.engine.broadcast(alice, "lobby", empty),
+      ).rejects.toThrow('a message to room "lobby" is required');
     }
-    await expect(node.engine.broadcast(alice, "lobby", "x".repeat(1001))).rejects.toThrow(
-      'message to room "lobby" is longer than 1000 characters',
-    );
-    await expect(node.engine.broadcast(alice, "lobby", { text: "x".repeat(1000) })).rejects.toThrow("longer than 1000");
+    await expect(
+      node.engine.broadcast(alice, "lobby", "x".repeat(1001)),
+    ).rejects.toThrow('message to room "lobby" is longer than 1000 characters');
+    await expect(
+      node.engine.broadcast(alice, "lobby", { text: "x".repeat(1000) }),
+    ).rejects.toThrow("longer than 1000");
     await node.engine.broadcast(alice, "lobby", "x".repeat(1000));
     await bob.hears("lobby", "x".repeat(1000));
     expect(bob.messages).toHaveLength(1);
@@ -88,7 +124,9 @@ describe("messages", () => {
   test("one message is serialized once for all of a node's members", async () => {
     const delivered: RoomMessage[] = [];
     let allDelivered: () => void;
-    const threeDelivered = new Promise<void>((resolve) => (allDelivered = resolve));
+    const threeDelivered = new Promise<void>(
+      (resolve) => (allDelivered = resolve),
+    );
     const counting = await startEngineNode(newMemoryRedis(), "node-c", {
       deliver: (_connection, message) => {
         if (delivered.push(message) === 3) allDelivered();
@@ -96,11 +134,15 @@ describe("messages", () => {
     });
     await counting.engine.add("hall");
     const members = ["m1", "m2", "m3"].map((id) => counting.connect(id));
-    for (const member of members) await counting.engine.addMember(member.id, "hall");
+    for (const member of members)
+      await counting.engine.addMember(member.id, "hall");
     await counting.engine.broadcast({}, "hall", "hello");
     await threeDelivered;
     expect(new Set(delivered).size).toBe(1);
-    expect(JSON.parse(delivered[0].json)).toMatchObject({ message: "hello", room: "hall" });
+    expect(JSON.parse(delivered[0].json)).toMatchObject({
+      message: "hello",
+      room: "hall",
+    });
     await counting.stop();
   });
 });

@@ -1,4 +1,8 @@
-import { newMemoryRedis, startEngineNode, type EngineNode } from "../helpers/engineNode";
+import {
+  newMemoryRedis,
+  startEngineNode,
+  type EngineNode,
+} from "../helpers/engineNode";
 import type { TestConnection } from "../helpers/testConnection";
 
 describe("chat middleware", () => {
@@ -22,15 +26,21 @@ describe("chat middleware", () => {
       },
     });
     await node.engine.addMember("alice", "lobby");
-    await expect(node.engine.addMember("bob", "lobby")).rejects.toThrow("only alice may join");
+    await expect(node.engine.addMember("bob", "lobby")).rejects.toThrow(
+      "only alice may join",
+    );
     expect(bob.rooms).toEqual([]);
-    expect(Object.keys((await node.engine.roomStatus("lobby")).members)).toEqual(["alice"]);
+    expect(
+      Object.keys((await node.engine.roomStatus("lobby")).members),
+    ).toEqual(["alice"]);
   });
 
   test("join middleware does not run for a room that does not exist", async () => {
     const join = jest.fn();
     node.engine.addMiddleware({ name: "announce", join });
-    await expect(node.engine.addMember("alice", "nowhere")).rejects.toThrow('room "nowhere" does not exist');
+    await expect(node.engine.addMember("alice", "nowhere")).rejects.toThrow(
+      'room "nowhere" does not exist',
+    );
     expect(join).not.toHaveBeenCalled();
   });
 
@@ -42,11 +52,15 @@ describe("chat middleware", () => {
       },
     });
     await node.engine.addMember("alice", "lobby");
-    await expect(node.engine.removeMember("alice", "lobby")).rejects.toThrow("you may not leave");
+    await expect(node.engine.removeMember("alice", "lobby")).rejects.toThrow(
+      "you may not leave",
+    );
     expect(alice.rooms).toEqual(["lobby"]);
     await node.disconnect(alice);
     expect((await node.engine.roomStatus("lobby")).membersCount).toBe(0);
-    expect(node.logs.join("\n")).toContain('leave middleware failed for connection "alice" in room "lobby"');
+    expect(node.logs.join("\n")).toContain(
+      'leave middleware failed for connection "alice" in room "lobby"',
+    );
   });
 
   test("middleware runs by priority, lower first, and onSayReceive may change the message once", async () => {
@@ -76,7 +90,9 @@ describe("chat middleware", () => {
     await bob.hears("lobby", "HELLO!");
     expect(order).toEqual(["first", "second"]);
     expect(onSayReceive).toHaveBeenCalledTimes(1);
-    expect(node.engine.listMiddleware().map((middleware) => middleware.name)).toEqual(["first", "second"]);
+    expect(
+      node.engine.listMiddleware().map((middleware) => middleware.name),
+    ).toEqual(["first", "second"]);
   });
 
   test("onSayReceive returning null drops the message; throwing refuses it with the error", async () => {
@@ -91,7 +107,9 @@ describe("chat middleware", () => {
     await node.engine.addMember("alice", "lobby");
     await node.engine.addMember("bob", "lobby");
     await node.engine.broadcast(alice, "lobby", "spam");
-    await expect(node.engine.broadcast(alice, "lobby", "bad")).rejects.toThrow("watch your language");
+    await expect(node.engine.broadcast(alice, "lobby", "bad")).rejects.toThrow(
+      "watch your language",
+    );
     await node.engine.broadcast(alice, "lobby", "fine");
     await bob.hears("lobby", "fine");
     expect(bob.heard("lobby", "spam")).toBe(false);
@@ -102,8 +120,12 @@ describe("chat middleware", () => {
     node.engine.addMiddleware({
       name: "per recipient",
       say: async (connection, _room, payload) => {
-        if (connection.id === "bob" && payload.message === "secret") return null;
-        return { ...payload, message: `${payload.message} for ${connection.id}` };
+        if (connection.id === "bob" && payload.message === "secret")
+          return null;
+        return {
+          ...payload,
+          message: `${payload.message} for ${connection.id}`,
+        };
       },
     });
     await node.engine.addMember("alice", "lobby");
@@ -113,21 +135,27 @@ describe("chat middleware", () => {
     await alice.hears("lobby", "secret for alice");
     await alice.hears("lobby", "hello for alice");
     await bob.hears("lobby", "hello for bob");
-    expect(bob.messages.map((message) => message.message)).toEqual(["hello for bob"]);
+    expect(bob.messages.map((message) => message.message)).toEqual([
+      "hello for bob",
+    ]);
   });
 
   test("say middleware that is slow for one message keeps the room's messages in order", async () => {
     node.engine.addMiddleware({
       name: "slow first message",
       say: async (_connection, _room, payload) => {
-        if (payload.message === "one") await new Promise((resolve) => setTimeout(resolve, 30));
+        if (payload.message === "one")
+          await new Promise((resolve) => setTimeout(resolve, 30));
       },
     });
     await node.engine.addMember("bob", "lobby");
     await node.engine.broadcast({}, "lobby", "one");
     await node.engine.broadcast({}, "lobby", "two");
     await bob.hears("lobby", "two");
-    expect(bob.messages.map((message) => message.message)).toEqual(["one", "two"]);
+    expect(bob.messages.map((message) => message.message)).toEqual([
+      "one",
+      "two",
+    ]);
   });
 
   test("a say middleware that throws skips that recipient and is logged", async () => {
@@ -142,11 +170,15 @@ describe("chat middleware", () => {
     await node.engine.broadcast({}, "lobby", "hello");
     await alice.hears("lobby", "hello");
     expect(bob.messages).toEqual([]);
-    expect(node.logs.join("\n")).toContain('say middleware failed for connection "bob" in room "lobby"');
+    expect(node.logs.join("\n")).toContain(
+      'say middleware failed for connection "bob" in room "lobby"',
+    );
   });
 
   test("middleware without a name is refused; removeMiddleware takes one out", async () => {
-    expect(() => node.engine.addMiddleware({ name: "" })).toThrow("chat middleware needs a name");
+    expect(() => node.engine.addMiddleware({ name: "" })).toThrow(
+      "chat middleware needs a name",
+    );
     node.engine.addMiddleware({
       name: "refuse all",
       join: () => {

@@ -1,5 +1,9 @@
 import type { Redis } from "ioredis";
-import { newMemoryRedis, startEngineNode, type EngineNode } from "../helpers/engineNode";
+import {
+  newMemoryRedis,
+  startEngineNode,
+  type EngineNode,
+} from "../helpers/engineNode";
 
 describe("several nodes on one Redis", () => {
   let redis: Redis;
@@ -26,13 +30,18 @@ describe("several nodes on one Redis", () => {
     await b.engine.broadcast(bob, "lobby", "hello from b");
     await bob.hears("lobby", "hello from a");
     await alice.hears("lobby", "hello from b");
-    expect(await a.engine.roomStatus("lobby")).toEqual(await b.engine.roomStatus("lobby"));
+    expect(await a.engine.roomStatus("lobby")).toEqual(
+      await b.engine.roomStatus("lobby"),
+    );
   });
 
   test("addMember and removeMember work for a connection held by another node, with its middleware", async () => {
     const bob = b.connect("bob");
     const joins: string[] = [];
-    b.engine.addMiddleware({ name: "track", join: (connection, room) => void joins.push(`${connection.id}:${room}`) });
+    b.engine.addMiddleware({
+      name: "track",
+      join: (connection, room) => void joins.push(`${connection.id}:${room}`),
+    });
 
     expect(await a.engine.addMember("bob", "lobby")).toBe(true);
     expect(bob.rooms).toEqual(["lobby"]);
@@ -52,7 +61,9 @@ describe("several nodes on one Redis", () => {
         throw new Error("bob is busy");
       },
     });
-    await expect(a.engine.addMember("bob", "lobby")).rejects.toThrow("bob is busy");
+    await expect(a.engine.addMember("bob", "lobby")).rejects.toThrow(
+      "bob is busy",
+    );
     b.engine.removeMiddleware("refuse");
     await expect(a.engine.addMember("bob", "nowhere")).rejects.toMatchObject({
       code: "ROOM_NOT_FOUND",
@@ -61,15 +72,23 @@ describe("several nodes on one Redis", () => {
   });
 
   test("addMember for a connection no node holds is an error once the nodes have had time to answer", async () => {
-    await expect(a.engine.addMember("nobody", "lobby")).rejects.toThrow('connection "nobody" is not connected to any node');
+    await expect(a.engine.addMember("nobody", "lobby")).rejects.toThrow(
+      'connection "nobody" is not connected to any node',
+    );
   });
 
   test("removeMember of a member whose node died removes what is stored", async () => {
     // What a node that died without cleaning up leaves behind.
-    await redis.hset("test:members:lobby", "bob", JSON.stringify({ id: "bob", host: "dead-node", joinedAt: 1 }));
+    await redis.hset(
+      "test:members:lobby",
+      "bob",
+      JSON.stringify({ id: "bob", host: "dead-node", joinedAt: 1 }),
+    );
     expect(await a.engine.removeMember("bob", "lobby")).toBe(true);
     expect((await a.engine.roomStatus("lobby")).membersCount).toBe(0);
-    expect(a.logs.join("\n")).toContain('removed member "bob" of room "lobby", whose node did not answer');
+    expect(a.logs.join("\n")).toContain(
+      'removed member "bob" of room "lobby", whose node did not answer',
+    );
   });
 
   test("destroy on one node removes the members of every node, and they are told", async () => {
@@ -85,11 +104,17 @@ describe("several nodes on one Redis", () => {
   });
 
   test("control messages without the application's serverToken are ignored", async () => {
-    const intruder = await startEngineNode(redis, "node-x", { serverToken: "another-app" });
+    const intruder = await startEngineNode(redis, "node-x", {
+      serverToken: "another-app",
+    });
     const bob = b.connect("bob");
-    await expect(intruder.engine.addMember("bob", "lobby")).rejects.toThrow('connection "bob" is not connected to any node');
+    await expect(intruder.engine.addMember("bob", "lobby")).rejects.toThrow(
+      'connection "bob" is not connected to any node',
+    );
     expect(bob.rooms).toEqual([]);
-    expect(b.logs.join("\n")).toContain("ignored a control message without this application's serverToken");
+    expect(b.logs.join("\n")).toContain(
+      "ignored a control message without this application's serverToken",
+    );
     await intruder.stop();
   });
 
@@ -97,7 +122,9 @@ describe("several nodes on one Redis", () => {
     await redis.publish("test:control", "not json {");
     b.connect("bob");
     expect(await a.engine.addMember("bob", "lobby")).toBe(true);
-    expect(b.logs.join("\n")).toContain("ignored a control message that is not JSON");
+    expect(b.logs.join("\n")).toContain(
+      "ignored a control message that is not JSON",
+    );
   });
 
   test("stopping a node takes its connections out of their rooms", async () => {
@@ -107,6 +134,8 @@ describe("several nodes on one Redis", () => {
     await a.engine.addMember("alice", "lobby");
     await b.stop();
     b = await startEngineNode(redis, "node-b2");
-    expect(Object.keys((await a.engine.roomStatus("lobby")).members)).toEqual(["alice"]);
+    expect(Object.keys((await a.engine.roomStatus("lobby")).members)).toEqual([
+      "alice",
+    ]);
   });
 });

@@ -1,4 +1,8 @@
-import { newMemoryRedis, startEngineNode, type EngineNode } from "../helpers/engineNode";
+import {
+  newMemoryRedis,
+  startEngineNode,
+  type EngineNode,
+} from "../helpers/engineNode";
 
 describe("rooms", () => {
   let node: EngineNode;
@@ -18,19 +22,27 @@ describe("rooms", () => {
 
   test("every method also takes a Node-style callback", async () => {
     const added = await new Promise((resolve, reject) =>
-      node.engine.add("lobby", (error, result) => (error ? reject(error) : resolve(result))),
+      node.engine.add("lobby", (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
     );
     expect(added).toBe(1);
-    const found = await new Promise((resolve) => node.engine.exists("lobby", (_error, result) => resolve(result)));
+    const found = await new Promise((resolve) =>
+      node.engine.exists("lobby", (_error, result) => resolve(result)),
+    );
     expect(found).toBe(true);
-    const failure = await new Promise((resolve) => node.engine.roomStatus("nowhere", (error) => resolve(error)));
+    const failure = await new Promise((resolve) =>
+      node.engine.roomStatus("nowhere", (error) => resolve(error)),
+    );
     expect(String(failure)).toContain('room "nowhere" does not exist');
   });
 
   test("a callback's failure does not also surface as an unhandled rejection", async () => {
     const unhandled = jest.fn();
     process.on("unhandledRejection", unhandled);
-    const error = await new Promise<Error | null>((resolve) => node.engine.destroy("nowhere", resolve));
+    const error = await new Promise<Error | null>((resolve) =>
+      node.engine.destroy("nowhere", resolve),
+    );
     await new Promise((resolve) => setImmediate(resolve));
     process.off("unhandledRejection", unhandled);
     expect(error?.message).toBe('room "nowhere" does not exist');
@@ -50,7 +62,9 @@ describe("rooms", () => {
     });
     expect(status.members.alice.joinedAt).toBeGreaterThanOrEqual(before);
     expect(alice.rooms).toEqual(["lobby"]);
-    await expect(node.engine.roomStatus("nowhere")).rejects.toThrow('room "nowhere" does not exist');
+    await expect(node.engine.roomStatus("nowhere")).rejects.toThrow(
+      'room "nowhere" does not exist',
+    );
   });
 
   test("destroy removes the room and its members, runs their leave middleware and tells them", async () => {
@@ -58,26 +72,37 @@ describe("rooms", () => {
     const alice = node.connect("alice");
     await node.engine.addMember("alice", "lobby");
     const left: string[] = [];
-    node.engine.addMiddleware({ name: "track", leave: (connection, room) => void left.push(`${connection.id}:${room}`) });
+    node.engine.addMiddleware({
+      name: "track",
+      leave: (connection, room) => void left.push(`${connection.id}:${room}`),
+    });
 
     await node.engine.destroy("lobby");
 
     expect(await node.engine.exists("lobby")).toBe(false);
     expect(alice.rooms).toEqual([]);
     expect(left).toEqual(["alice:lobby"]);
-    expect(await alice.hears("lobby", 'room "lobby" was destroyed')).toMatchObject({ from: "0", context: "user" });
+    expect(
+      await alice.hears("lobby", 'room "lobby" was destroyed'),
+    ).toMatchObject({ from: "0", context: "user" });
     await node.engine.add("lobby");
     expect((await node.engine.roomStatus("lobby")).membersCount).toBe(0);
   });
 
   test("destroying a room that does not exist is an error", async () => {
-    await expect(node.engine.destroy("nowhere")).rejects.toThrow('room "nowhere" does not exist');
+    await expect(node.engine.destroy("nowhere")).rejects.toThrow(
+      'room "nowhere" does not exist',
+    );
   });
 
   test.each([
     ["a missing room name", undefined, "a room name is required"],
     ["an empty room name", "", "a room name is required"],
-    ["a room name over the limit", "x".repeat(65), "is longer than 64 characters"],
+    [
+      "a room name over the limit",
+      "x".repeat(65),
+      "is longer than 64 characters",
+    ],
   ])("%s is refused by every method", async (_case, room, error) => {
     const engine = node.engine;
     const name = room as string;
@@ -97,11 +122,16 @@ describe("rooms", () => {
 
   test("keys live under the configured prefix", async () => {
     const redis = newMemoryRedis();
-    const prefixed = await startEngineNode(redis, "node-p", { keyPrefix: "app-one:" });
+    const prefixed = await startEngineNode(redis, "node-p", {
+      keyPrefix: "app-one:",
+    });
     await prefixed.engine.add("lobby");
     prefixed.connect("alice");
     await prefixed.engine.addMember("alice", "lobby");
-    expect((await redis.keys("*")).sort()).toEqual(["app-one:members:lobby", "app-one:rooms"]);
+    expect((await redis.keys("*")).sort()).toEqual([
+      "app-one:members:lobby",
+      "app-one:rooms",
+    ]);
     await prefixed.stop();
   });
 });

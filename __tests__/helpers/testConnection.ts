@@ -16,7 +16,11 @@ export function waitForMessage<M extends Message>(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       events.off("message", listener);
-      reject(new Error(`timed out waiting for ${description}; received ${JSON.stringify(received)}`));
+      reject(
+        new Error(
+          `timed out waiting for ${description}; received ${JSON.stringify(received)}`,
+        ),
+      );
     }, timeout);
     const listener = (message: M) => {
       if (!predicate(message)) return;
@@ -52,14 +56,18 @@ export class TestConnection extends EventEmitter implements ChatConnection {
   /** The next chat message in a room with this text. */
   hears(room: string, text: unknown) {
     return this.waitFor(
-      (message) => message.room === room && JSON.stringify(message.message) === JSON.stringify(text),
+      (message) =>
+        message.room === room &&
+        JSON.stringify(message.message) === JSON.stringify(text),
       `"${JSON.stringify(text)}" in room "${room}"`,
     );
   }
 
   heard(room: string, text: unknown) {
     return this.messages.some(
-      (message) => message.room === room && JSON.stringify(message.message) === JSON.stringify(text),
+      (message) =>
+        message.room === room &&
+        JSON.stringify(message.message) === JSON.stringify(text),
     );
   }
 }

@@ -8,3 +8,5 @@ process.env.ACTIONHERO_CONFIG = path.join(
   "app",
   "config",
 );
+// Servers listen on a free port; tests ask the server which.
+process.env.PORT = "0";

@@ -1,0 +1,209 @@
+import { api, Process } from "actionhero";
+import { defaultChatConfig } from "../../src";
+import { webUrl } from "../helpers/actionheroApp";
+import { WebsocketTestClient } from "../helpers/websocketClient";
+
+const actionhero = new Process();
+let alice: WebsocketTestClient;
+let bob: WebsocketTestClient;
+
+describe("websocket clients", () => {
+  beforeAll(async () => {
+    await actionhero.start();
+    alice = await WebsocketTestClient.connect(webUrl());
+    bob = await WebsocketTestClient.connect(webUrl());
+  });
+  afterAll(async () => {
+    alice.disconnect();
+    bob.disconnect();
+    await actionhero.stop();
+  });
+
+  beforeEach(async () => {
+    await api.chatRoom.add("lobby");
+    await api.chatRoom.add("kitchen");
+  });
+  afterEach(async () => {
+    for (const client of [alice, bob]) {
+      for (const room of ["lobby", "kitchen", "private:vault"])
+        await client.roomLeave(room);
+    }
+  });
+
+  test("roomAdd joins (true), and again is false; say reaches members with the seed's payload", async () => {
+    expect(await alice.roomAdd("lobby")).toMatchObject({
+      status: "OK",
+      context: "response",
+      data: true,
+    });
+    expect(await alice.roomAdd("lobby")).toMatchObject({
+      status: "OK",
+      data: false,
+    });
+    await bob.roomAdd("lobby");
+    expect(await alice.say("lobby", "hello bob")).toMatchObject({
+      status: "OK",
+      context: "response",
+    });
+    const heard = await bob.hears("lobby", "hello bob");
+    expect(heard).toEqual({
+      message: "hello bob",
+      room: "lobby",
+      from: alice.id,
+      context: "user",
+      sentAt: expect.any(Number),
+    });
+    await alice.hears("lobby", "hello bob");
+  });
+
+  test("a client can be in many rooms and hears each room's messages with its room", async () => {
+    await alice.roomAdd("lobby");
+    await alice.roomAdd("kitchen");
+    await bob.roomAdd("lobby");
+    await bob.roomAdd("kitchen");
+    await bob.say("kitchen", "in the kitchen");
+    await bob.say("lobby", "in the lobby");
+    expect((await alice.hears("kitchen", "in the kitchen")).room).toBe(
+      "kitchen",
+    );
+    expect((await alice.hears("lobby", "in the lobby")).room).toBe("lobby");
+  });
+
+  test("roomView shows the members to a member and is refused to anyone else", async () => {
+    await alice.roomAdd("lobby");
+    const view = await alice.roomView("lobby");
+    expect(view).toMatchObject({
+      status: "OK",
+      data: { room: "lobby", membersCount: 1 },
+    });
+    expect(view.data.members[alice.id]).toEqual({
+      id: alice.id,
+      joinedAt: expect.any(Number),
+    });
+    const refused = await bob.roomView("lobby");
+    expect(refused.error).toContain(
+      `connection "${bob.id}" is not a member of room "lobby"`,
+    );
+    expect(refused.context).toBe("response");
+  });
+
+  test("messages may be JSON objects, and text with line separators arrives intact", async () => {
+    await alice.roomAdd("lobby");
+    await bob.roomAdd("lobby");
+    const state = { board: [1, 2, 3], turn: "bob" };
+    await alice.say("lobby", state);
+    expect((await bob.hears("lobby", state)).message).toEqual(state);
+    const text = "line\u2028separator\u2029paragraph";
+    await alice.say("lobby", text);
+    await bob.hears("lobby", text);
+  });
+
+  test("bad requests get a clear error on that connection only", async () => {
+    const bobHadReceived = bob.received.length;
+    await alice.roomAdd("lobby");
+    await bob.roomAdd("lobby");
+    expect((await alice.roomAdd("nowhere")).error).toContain(
+      'room "nowhere" does not exist',
+    );
+    expect((await alice.say("kitchen", "not a member")).error).toContain(
+      `is not a member of room "kitchen"`,
+    );
+    expect((await alice.say("lobby", "")).error).toContain(
+      'a message to room "lobby" is required',
+    );
+    expect(
+      (
+        await alice.say(
+          "lobby",
+          "x".repeat(defaultChatConfig.maxMessageLength + 1),
+        )
+      ).error,
+    ).toContain("is longer than");
+    expect((await alice.roomAdd("x".repeat(300))).error).toContain(
+      "is longer than 256 characters",
+    );
+    expect((await alice.send({ event: "roomAdd" })).error).toContain(
+      "a room name is required",
+    );
+    expect((await alice.send({ event: "noSuchVerb" })).error).toContain(
+      "verb not found or not allowed",
+    );
+    await alice.say("lobby", "still here");
+    await bob.hears("lobby", "still here");
+    expect(
+      bob.received.slice(bobHadReceived).filter((message) => message.error),
+    ).toEqual([]);
+  });
+
+  test("the authenticated room refuses until an action grants the permission", async () => {
+    await api.chatRoom.add("private:vault");
+    expect((await alice.roomAdd("private:vault")).error).toContain(
+      'room "private:vault" needs you to log in first',
+    );
+    expect(
+      (await alice.action("logIn", { password: "wrong" })).error,
+    ).toContain("wrong password");
+    expect(await alice.action("logIn", { password: "secret" })).toMatchObject({
+      loggedIn: true,
+    });
+    expect(await alice.roomAdd("private:vault")).toMatchObject({
+      status: "OK",
+      data: true,
+    });
+  });
+
+  test("connection.sendMessage from server code reaches that one connection", async () => {
+    await api.connections.connections[bob.id].sendMessage({
+      notice: "just for bob",
+    });
+    expect(
+      await bob.waitFor((message) => message.notice === "just for bob"),
+    ).toBeTruthy();
+    expect(
+      alice.received.some((message) => message.notice === "just for bob"),
+    ).toBe(false);
+  });
+
+  test("a client that disconnects leaves all its rooms and its leave middleware runs", async () => {
+    const carol = await WebsocketTestClient.connect(webUrl());
+    await carol.roomAdd("lobby");
+    await carol.roomAdd("kitchen");
+    const leftRooms: string[] = [];
+    const leftBoth = new Promise<void>((resolve) =>
+      api.chatRoom.addMiddleware({
+        name: "watch carol leave",
+        leave: (connection: { id: string }, room: string) => {
+          if (connection.id !== carol.id) return;
+          if (leftRooms.push(room) === 2) resolve();
+        },
+      }),
+    );
+    const carolId = carol.id;
+    const connection = api.connections.connections[carolId];
+    const closeConnection = connection.destroy.bind(connection);
+    const closed = new Promise<void>((resolve) => {
+      connection.destroy = () => closeConnection().then(resolve);
+    });
+    carol.disconnect();
+    await Promise.all([leftBoth, closed]);
+    api.chatRoom.removeMiddleware("watch carol leave");
+    expect(leftRooms.sort()).toEqual(["kitchen", "lobby"]);
+    expect(
+      (await api.chatRoom.roomStatus("lobby")).members[carolId],
+    ).toBeUndefined();
+    expect(
+      (await api.chatRoom.roomStatus("kitchen")).members[carolId],
+    ).toBeUndefined();
+  });
+
+  test("a message reaches only the room's members, not every connection", async () => {
+    await alice.roomAdd("lobby");
+    await bob.roomAdd("kitchen");
+    await api.chatRoom.broadcast({}, "lobby", "lobby only");
+    await api.chatRoom.broadcast({}, "kitchen", "kitchen only");
+    await alice.hears("lobby", "lobby only");
+    await bob.hears("kitchen", "kitchen only");
+    expect(bob.heard("lobby", "lobby only")).toBe(false);
+    expect(alice.heard("kitchen", "kitchen only")).toBe(false);
+  });
+});
