@@ -4,6 +4,8 @@ import type { ChatConfig, RedisConnectionConfig } from "../src/config";
 export interface ChatRedisConnections {
   client: Redis;
   subscriber: Redis;
+  /** Publishes on the subscriber's server (a connection that subscribes cannot publish). */
+  publisher: Redis;
   /** True when the plugin made these connections and must close them. */
   owned: boolean;
   /** True when they are ioredis-mock: chat stays within this process. */
@@ -25,6 +27,7 @@ export function chatRedisConnections(
     return {
       client,
       subscriber: client.duplicate(),
+      publisher: client,
       owned: true,
       inMemory: true,
     };
@@ -32,10 +35,18 @@ export function chatRedisConnections(
   if (chatConfig.redis) {
     const client = buildConnection(chatConfig.redis.client);
     const subscriber = buildConnection(chatConfig.redis.subscriber);
-    return { client, subscriber, owned: true, inMemory: isInMemory(client) };
+    const publisher = buildConnection(chatConfig.redis.subscriber);
+    return {
+      client,
+      subscriber,
+      publisher,
+      owned: true,
+      inMemory: isInMemory(client),
+    };
   }
   return {
     ...appClients,
+    publisher: appClients.client,
     owned: false,
     inMemory: isInMemory(appClients.client),
   };

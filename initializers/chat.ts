@@ -79,8 +79,9 @@ export class ChatInitializer extends Initializer {
     await this.engine?.stop();
     this.unroute?.();
     if (this.redis?.owned) {
-      this.redis.client.disconnect();
-      this.redis.subscriber.disconnect();
+      const { client, subscriber, publisher } = this.redis;
+      for (const connection of new Set([client, subscriber, publisher]))
+        connection.disconnect();
     }
     this.engine = undefined;
     this.unroute = undefined;

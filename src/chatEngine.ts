@@ -33,8 +33,8 @@ export interface ChatEngineOptions {
   maxMessageLength: number;
   rpcTimeout: number;
   defaultMiddlewarePriority: number;
-  /** `client` stores rooms and members and publishes; `subscriber` receives. */
-  redis: { client: Redis; subscriber: Redis };
+  /** `client` stores rooms and members; `publisher` and `subscriber` carry messages (they may be another server). */
+  redis: { client: Redis; publisher: Redis; subscriber: Redis };
   connections: ConnectionDirectory;
   deliver?: DeliverMessage;
   log: ChatLogger;
@@ -68,7 +68,7 @@ export class ChatEngine {
       options.log,
     );
     this.pubSub = new ChatPubSub(
-      options.redis.client,
+      options.redis.publisher,
       options.redis.subscriber,
       this.keys,
       {

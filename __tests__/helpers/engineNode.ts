@@ -35,7 +35,7 @@ export async function startEngineNode(
     maxMessageLength: 1000,
     rpcTimeout: 300,
     defaultMiddlewarePriority: 100,
-    redis: { client: redis, subscriber },
+    redis: { client: redis, publisher: redis, subscriber },
     connections: { get: (id) => connections.get(id) },
     log: (message) => logs.push(message),
     ...options,

@@ -1,0 +1,194 @@
+import type { Redis } from "ioredis";
+import { ClusterNode } from "../helpers/clusterNode";
+import { RedisServer } from "../helpers/redisServer";
+import { WebsocketTestClient } from "../helpers/websocketClient";
+
+describe("three actionhero nodes on one real Redis", () => {
+  let redisServer: RedisServer;
+  let redis: Redis;
+  let nodes: ClusterNode[];
+  let clients: WebsocketTestClient[];
+  const [a, b, c] = [0, 1, 2];
+
+  beforeAll(async () => {
+    redisServer = await RedisServer.start();
+    redis = redisServer.client();
+    nodes = await Promise.all(
+      ["node-a", "node-b", "node-c"].map((title) =>
+        ClusterNode.start(title, redisServer.port),
+      ),
+    );
+    clients = await Promise.all(
+      nodes.map((node) => WebsocketTestClient.connect(node.url)),
+    );
+  });
+  afterAll(async () => {
+    clients?.forEach((client) => client.disconnect());
+    await Promise.all((nodes ?? []).map((node) => node.stop()));
+    redis?.disconnect();
+    await redisServer?.stop();
+  });
+
+  beforeEach(async () => {
+    await clients[a].action("chatAdd", { room: "lobby" });
+  });
+  afterEach(async () => {
+    await clients[a].action("chatDestroy", { room: "lobby" });
+  });
+
+  const roomStatusOn = async (client: WebsocketTestClient, room: string) =>
+    (await client.action("chatRoomStatus", { room })).result;
+
+  test("each node logs that chat started and on which Redis", () => {
+    for (const node of nodes) {
+      expect(node.output).toContain(
+        `[chat] ah-chat-plugin started: rooms in redis 127.0.0.1:${redisServer.port} db 0, messages through redis 127.0.0.1:${redisServer.port} db 0`,
+      );
+      expect(node.output).not.toContain("chat is in memory");
+    }
+  });
+
+  test("a say on one node reaches the members on the others, and roomStatus agrees everywhere", async () => {
+    for (const client of clients)
+      expect((await client.roomAdd("lobby")).data).toBe(true);
+    await clients[a].say("lobby", "hello from a");
+    await clients[c].say("lobby", "hello from c");
+    for (const client of clients) {
+      await client.hears("lobby", "hello from a");
+      await client.hears("lobby", "hello from c");
+    }
+    const statuses = await Promise.all(
+      clients.map((client) => roomStatusOn(client, "lobby")),
+    );
+    expect(statuses[0].membersCount).toBe(3);
+    expect(Object.keys(statuses[0].members).sort()).toEqual(
+      clients.map((client) => client.id).sort(),
+    );
+    expect(statuses[1]).toEqual(statuses[0]);
+    expect(statuses[2]).toEqual(statuses[0]);
+    expect((await clients[b].roomView("lobby")).data).toEqual(statuses[0]);
+  });
+
+  test("only the nodes with members in a room subscribe to it", async () => {
+    const subscribers = async () =>
+      Number(
+        (
+          (await redis.pubsub("NUMSUB", "ah-chat:room:lobby")) as [
+            string,
+            number,
+          ]
+        )[1],
+      );
+    expect(await subscribers()).toBe(0);
+    await clients[a].roomAdd("lobby");
+    expect(await subscribers()).toBe(1);
+    await clients[b].roomAdd("lobby");
+    expect(await subscribers()).toBe(2);
+    await clients[a].roomLeave("lobby");
+    expect(await subscribers()).toBe(1);
+  });
+
+  test("addMember and removeMember on one node work for a connection held by another", async () => {
+    const bob = clients[b];
+    expect(
+      (
+        await clients[a].action("chatAddMember", {
+          connectionId: bob.id,
+          room: "lobby",
+        })
+      ).result,
+    ).toBe(true);
+    await clients[c].action("chatBroadcast", {
+      room: "lobby",
+      message: "welcome bob",
+    });
+    await bob.hears("lobby", "welcome bob");
+    expect(
+      Object.keys((await roomStatusOn(clients[c], "lobby")).members),
+    ).toEqual([bob.id]);
+
+    expect(
+      (
+        await clients[c].action("chatRemoveMember", {
+          connectionId: bob.id,
+          room: "lobby",
+        })
+      ).result,
+    ).toBe(true);
+    expect((await roomStatusOn(clients[a], "lobby")).membersCount).toBe(0);
+    expect((await bob.roomView("lobby")).error).toContain("is not a member");
+  });
+
+  test("remote addMember brings back the other node's middleware refusal", async () => {
+    await clients[a].action("chatAdd", { room: "private:club" });
+    const refused = await clients[a].action("chatAddMember", {
+      connectionId: clients[b].id,
+      room: "private:club",
+    });
+    expect(refused.error).toContain(
+      'room "private:club" needs you to log in first',
+    );
+    await clients[a].action("chatDestroy", { room: "private:club" });
+  });
+
+  test("addMember for a connection no node holds is a clear error", async () => {
+    const response = await clients[a].action("chatAddMember", {
+      connectionId: "no-such-connection",
+      room: "lobby",
+    });
+    expect(response.error).toContain(
+      'connection "no-such-connection" is not connected to any node',
+    );
+  });
+
+  test("destroy on one node removes the members held by every node, and they are told", async () => {
+    await clients[a].roomAdd("lobby");
+    await clients[b].roomAdd("lobby");
+    await clients[c].action("chatDestroy", { room: "lobby" });
+    await clients[a].hears("lobby", 'room "lobby" was destroyed');
+    await clients[b].hears("lobby", 'room "lobby" was destroyed');
+    expect((await clients[a].roomView("lobby")).error).toContain(
+      "is not a member",
+    );
+    expect(
+      (await clients[b].send({ event: "detailsView" })).data.rooms,
+    ).toEqual([]);
+    expect(await redis.exists("ah-chat:members:lobby")).toBe(0);
+    await clients[a].action("chatAdd", { room: "lobby" });
+  });
+});
+
+describe("control messages from another application's nodes", () => {
+  test("a node with another serverToken cannot move this application's members", async () => {
+    const redisServer = await RedisServer.start();
+    const [home, intruder] = await Promise.all([
+      ClusterNode.start("home", redisServer.port),
+      ClusterNode.start("intruder", redisServer.port, {
+        SERVER_TOKEN: "another-application",
+      }),
+    ]);
+    const member = await WebsocketTestClient.connect(home.url);
+    const stranger = await WebsocketTestClient.connect(intruder.url);
+    try {
+      await stranger.action("chatAdd", { room: "lobby" });
+      const response = await stranger.action("chatAddMember", {
+        connectionId: member.id,
+        room: "lobby",
+      });
+      expect(response.error).toContain(
+        `connection "${member.id}" is not connected to any node`,
+      );
+      expect((await member.send({ event: "detailsView" })).data.rooms).toEqual(
+        [],
+      );
+      expect(home.output).toContain(
+        "ignored a control message without this application's serverToken",
+      );
+    } finally {
+      member.disconnect();
+      stranger.disconnect();
+      await Promise.all([home.stop(), intruder.stop()]);
+      await redisServer.stop();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+import { fork, type ChildProcess } from "child_process";
+import * as path from "path";
+import { freePort } from "./redisServer";
+
+const appDirectory = path.join(__dirname, "..", "fixtures", "app");
+
+/** One actionhero process of the test application, on a real Redis. */
+export class ClusterNode {
+  output = "";
+
+  private constructor(
+    private readonly process: ChildProcess,
+    readonly title: string,
+    readonly port: number,
+  ) {
+    process.stdout?.on(
+      "data",
+      (chunk: Buffer) => (this.output += chunk.toString()),
+    );
+    process.stderr?.on(
+      "data",
+      (chunk: Buffer) => (this.output += chunk.toString()),
+    );
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async start(
+    title: string,
+    redisPort: number,
+    env: Record<string, string> = {},
+  ): Promise<ClusterNode> {
+    const port = await freePort();
+    const child = fork(path.join(appDirectory, "server.js"), [], {
+      cwd: appDirectory,
+      silent: true,
+      env: {
+        ...process.env,
+        NODE_ENV: "test",
+        PORT: String(port),
+        REDIS_HOST: "127.0.0.1",
+        REDIS_PORT: String(redisPort),
+        REDIS_DB: "0",
+        ACTIONHERO_TITLE: title,
+        ACTIONHERO_CONFIG: path.join(appDirectory, "config"),
+        CHAT_RPC_TIMEOUT: "1000",
+        LOG_LEVEL: "notice",
+        ...env,
+      },
+    });
+    const node = new ClusterNode(child, title, port);
+    await new Promise<void>((resolve, reject) => {
+      child.on(
+        "message",
+        (message: { ready?: boolean }) => message.ready && resolve(),
+      );
+      child.once("exit", (code) =>
+        reject(new Error(`node ${title} exited with ${code}:\n${node.output}`)),
+      );
+    });
+    child.removeAllListeners("exit");
+    return node;
+  }
+
+  /** Stops the node the way actionhero stops: servers first, then chat cleans up. */
+  stop(): Promise<void> {
+    if (this.process.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.process.once("exit", () => resolve());
+      this.process.send("stop");
+    });
+  }
+}
