@@ -5,8 +5,8 @@ export interface RedisConnectionConfig {
   buildNew?: boolean;
 }
 
-/** The `chat` namespace of actionhero's config. */
-export interface ChatConfig {
+/** The `chat` namespace of actionhero's config (a type, not an interface, so it fits actionhero's config index). */
+export type ChatConfig = {
   /** Every Redis key and channel of the plugin starts with this, so several applications can share a Redis. */
   keyPrefix: string;
   /** Longest accepted room name, in characters. */
@@ -25,7 +25,7 @@ export interface ChatConfig {
     client: RedisConnectionConfig;
     subscriber: RedisConnectionConfig;
   } | null;
-}
+};
 
 export const defaultChatConfig: ChatConfig = {
   keyPrefix: "ah-chat:",
