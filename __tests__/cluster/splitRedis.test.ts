@@ -57,7 +57,9 @@ describe("rooms on one Redis server and messages through another", () => {
       clients.map((client) => client.id).sort(),
     );
     expect(await pubSub.keys("ah-chat:*")).toEqual([]);
-    expect(await appRedis.client().keys("ah-chat:*")).toEqual([]);
+    const app = appRedis.client();
+    expect(await app.keys("ah-chat:*")).toEqual([]);
+    app.disconnect();
     expect(
       (
         (await pubSub.pubsub("NUMSUB", "ah-chat:room:lobby")) as [
