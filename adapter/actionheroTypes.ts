@@ -25,3 +25,9 @@ declare module "actionhero/dist/initializers/chatRoom" {
     sanitizeMemberDetails: EngineMember<"sanitizeMemberDetails">;
   }
 }
+
+declare module "actionhero" {
+  export interface ActionheroConfigInterface {
+    socket: import("../src/socket/socketConfig").SocketServerConfig;
+  }
+}

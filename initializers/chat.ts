@@ -5,7 +5,7 @@ import {
   type ChatRedisConnections,
 } from "../adapter/redisConnections";
 import { routeActionheroChat } from "../adapter/routeActionheroChat";
-import { deliverToConnection } from "../adapter/websocketDelivery";
+import { deliverToConnection } from "../adapter/connectionDelivery";
 import { ChatEngine } from "../src/chatEngine";
 import { resolveChatConfig } from "../src/config";
 import type { LogLevel } from "../src/types";

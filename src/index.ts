@@ -20,3 +20,22 @@ export type {
   RoomStatus,
   Sender,
 } from "./types";
+export {
+  ChatClient,
+  ChatRequestError,
+  type ChatClientOptions,
+  type ConnectionDetails,
+  type ReconnectOptions,
+} from "./clients/chatClient";
+export {
+  ChatSocketClient,
+  type ChatSocketClientOptions,
+} from "./clients/chatSocketClient";
+export {
+  ChatWebsocketClient,
+  type ChatWebsocketClientOptions,
+} from "./clients/chatWebsocketClient";
+export {
+  defaultSocketServerConfig,
+  type SocketServerConfig,
+} from "./socket/socketConfig";

@@ -12,6 +12,7 @@ export class ClusterNode {
     private readonly process: ChildProcess,
     readonly title: string,
     readonly port: number,
+    readonly socketPort: number,
   ) {
     process.stdout?.on(
       "data",
@@ -40,6 +41,7 @@ export class ClusterNode {
         ...process.env,
         NODE_ENV: "test",
         PORT: String(port),
+        SOCKET_PORT: String(socketPort),
         REDIS_HOST: "127.0.0.1",
         REDIS_PORT: String(redisPort),
         REDIS_DB: "0",
@@ -50,7 +52,7 @@ export class ClusterNode {
         ...env,
       },
     });
-    const node = new ClusterNode(child, title, port);
+    const node = new ClusterNode(child, title, port, socketPort);
     await new Promise<void>((resolve, reject) => {
       child.on(
         "message",

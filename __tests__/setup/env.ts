@@ -10,3 +10,4 @@ process.env.ACTIONHERO_CONFIG = path.join(
 );
 // Servers listen on a free port; tests ask the server which.
 process.env.PORT = "0";
+process.env.SOCKET_PORT = "0";

@@ -1,3 +1,4 @@
+import { api } from "actionhero";
 import type { ChatConnection } from "../src/types";
 import {
   sendPayload,
@@ -14,15 +15,26 @@ interface PrimusSpark {
   };
 }
 
+/** A server that can write a message that is JSON already (the plugin's socket server). */
+interface JsonWriter {
+  writeJson(connection: ChatConnection, json: string): void;
+}
+
 const sparkClosed = 2;
 
 /**
- * Writes a room message to a websocket connection as the JSON the node already holds, instead of
- * letting Primus serialize it once per recipient. Only when Primus would have sent exactly that:
- * the JSON parser and no outgoing transformers. Otherwise, and for every other server, the payload
- * goes through `connection.sendMessage`.
+ * Hands a room message to a connection as the JSON the node already holds, so a message is
+ * serialized once per node rather than once per member: the socket server writes it as it is,
+ * and a websocket gets it without Primus encoding it again when Primus would have sent exactly
+ * that (its JSON parser, no outgoing transformers). Any other connection gets the payload
+ * through `connection.sendMessage`.
  */
 export const deliverToConnection: DeliverMessage = (connection, message) => {
+  const server = connection.type
+    ? (api.servers.servers[connection.type] as unknown as Partial<JsonWriter>)
+    : undefined;
+  if (typeof server?.writeJson === "function")
+    return server.writeJson(connection, message.json);
   const spark = websocketSpark(connection);
   if (!spark) return sendPayload(connection, message);
   if (spark.readyState === sparkClosed) return;

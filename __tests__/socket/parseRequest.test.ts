@@ -1,0 +1,44 @@
+import { parseRequest } from "../../src/socket/parseRequest";
+
+describe("parseRequest", () => {
+  test.each([
+    ["", { kind: "empty" }],
+    ["   ", { kind: "empty" }],
+    ["roomAdd lobby", { kind: "verb", verb: "roomAdd", words: ["lobby"] }],
+    [
+      "say lobby hello  world",
+      { kind: "verb", verb: "say", words: ["lobby", "hello", "world"] },
+    ],
+    [
+      "paramAdd key=value",
+      { kind: "verb", verb: "paramAdd", words: ["key=value"] },
+    ],
+    ["status", { kind: "action", name: "status" }],
+    [
+      '{"action": "logIn", "params": {"password": "x"}}',
+      { kind: "action", name: "logIn", params: { password: "x" } },
+    ],
+    ['{"action": "status"}', { kind: "action", name: "status", params: {} }],
+    [
+      '{"event": "say", "room": "lobby", "message": {"a": 1}}',
+      { kind: "verb", verb: "say", words: ["lobby", { a: 1 }] },
+    ],
+    [
+      '{"event": "detailsView"}',
+      { kind: "verb", verb: "detailsView", words: [] },
+    ],
+  ])("%j", (line, request) => {
+    expect(parseRequest(line)).toEqual(request);
+  });
+
+  test.each([
+    ["{not json", /^malformed JSON/],
+    ["{}", /needs an "event" \(a verb\) or an "action"/],
+    ['{"room": "lobby"}', /needs an "event" \(a verb\) or an "action"/],
+    ['{"action": "x", "params": [1]}', /"params" must be an object/],
+  ])("%j is invalid", (line, error) => {
+    const request = parseRequest(line);
+    expect(request.kind).toBe("invalid");
+    expect(request.kind === "invalid" && request.error).toMatch(error);
+  });
+});

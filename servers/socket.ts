@@ -1,0 +1,234 @@
+import * as net from "net";
+import * as tls from "tls";
+import { Server, type Connection } from "actionhero";
+import { LineReader } from "../src/socket/lineReader";
+import { parseRequest, socketVerbs } from "../src/socket/parseRequest";
+import { SerialQueue } from "../src/serialQueue";
+import type { SocketServerConfig } from "../src/socket/socketConfig";
+
+interface SocketSession {
+  socket: net.Socket;
+  lines: LineReader;
+  /** Requests received so far: the messageId of each response. */
+  requests: number;
+}
+
+type Message = Record<string, unknown>;
+
+/**
+ * The `socket` server: one request per line over TCP or TLS, one JSON message per line back.
+ * Responses carry `context: "response"` and the number of the request they answer; room messages
+ * arrive with `context: "user"`.
+ */
+export class SocketServer extends Server {
+  declare config: SocketServerConfig;
+  declare server: net.Server;
+  /** Every open TCP socket, including those still in a TLS handshake, so stopping can close them all. */
+  private readonly sockets = new Set<net.Socket>();
+  /** A connection's requests take effect in the order sent; actions are started in order and may finish in any. */
+  private readonly requestOrder = new SerialQueue();
+
+  constructor() {
+    super();
+    this.type = "socket";
+    this.attributes = {
+      canChat: true,
+      logConnections: true,
+      logExits: true,
+      sendWelcomeMessage: true,
+      verbs: socketVerbs,
+    };
+  }
+
+  async initialize() {}
+
+  async start() {
+    const onSocket = (socket: net.Socket) => this.handleSocket(socket);
+    this.server = this.config.secure
+      ? tls.createServer(this.config.serverOptions, onSocket)
+      : net.createServer(onSocket);
+    this.server.on("error", (error) =>
+      this.log(`server error: ${error.message}`, "error"),
+    );
+    this.server.on("connection", (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.once("close", () => this.sockets.delete(socket));
+    });
+    this.on("connection", (connection: Connection) =>
+      this.listenTo(connection),
+    );
+    this.on("actionComplete", (data) => {
+      if (data.toRender !== false)
+        this.sendMessage(data.connection, data.response, data.messageId);
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.config.port, this.config.bindIP, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+  }
+
+  async stop() {
+    if (!this.server) return;
+    const closed = new Promise<void>((resolve) =>
+      this.server.close(() => resolve()),
+    );
+    await Promise.all(
+      this.connections().map((connection) => connection.destroy()),
+    );
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  async sendMessage(
+    connection: Connection,
+    message: Message,
+    messageId?: string | number,
+  ) {
+    if (message.error) message.error = errorText(message.error);
+    if (!message.context) message.context = "response";
+    if (message.context === "response" && message.messageId === undefined) {
+      message.messageId = Number(messageId ?? connection.messageId);
+    }
+    this.writeJson(connection, JSON.stringify(message));
+  }
+
+  /** Writes one message that is JSON already: room messages are serialized once per node, not per member. */
+  writeJson(connection: Connection, json: string) {
+    const { socket } = session(connection);
+    if (socket.destroyed || !socket.writable) return;
+    if (socket.writableLength > this.config.maxWriteBuffer)
+      return this.dropSlowReader(connection);
+    socket.write(json + "\r\n");
+  }
+
+  async sendFile(connection: Connection) {
+    await this.sendMessage(connection, {
+      error: "files are not served over the socket server",
+    });
+  }
+
+  async goodbye(connection: Connection) {
+    const { socket } = session(connection);
+    if (!socket.writable) return;
+    socket.end(JSON.stringify({ status: "Bye", context: "api" }) + "\r\n");
+  }
+
+  private handleSocket(socket: net.Socket) {
+    if (this.config.keepAliveInterval > 0)
+      socket.setKeepAlive(true, this.config.keepAliveInterval);
+    const rawConnection: SocketSession = {
+      socket,
+      lines: new LineReader(this.config.delimiter, this.config.maxDataLength),
+      requests: 0,
+    };
+    this.buildConnection({
+      rawConnection,
+      remoteAddress: socket.remoteAddress,
+      remotePort: socket.remotePort,
+    });
+  }
+
+  private listenTo(connection: Connection) {
+    const { socket, lines } = session(connection);
+    socket.on("data", (chunk: Buffer) => {
+      for (const event of lines.push(chunk)) {
+        this.requestOrder.run(connection.id, () =>
+          "tooLong" in event
+            ? this.refuse(
+                connection,
+                `a request is longer than ${this.config.maxDataLength} characters`,
+              )
+            : this.handleLine(connection, event.line),
+        );
+      }
+    });
+    socket.on("error", (error) =>
+      this.log(`connection error: ${error.message}`, "debug", {
+        to: connection.remoteIP,
+      }),
+    );
+    socket.on("close", () => {
+      if (!connection.destroyed) connection.destroy();
+    });
+  }
+
+  private async handleLine(connection: Connection, line: string) {
+    const request = parseRequest(line, socketVerbs);
+    if (request.kind === "empty") return;
+    const messageId = ++session(connection).requests;
+    switch (request.kind) {
+      case "invalid":
+        return this.sendMessage(
+          connection,
+          { error: request.error },
+          messageId,
+        );
+      case "action":
+        return this.runAction(
+          connection,
+          messageId,
+          request.name,
+          request.params,
+        );
+      case "verb":
+        return this.runVerb(connection, messageId, request.verb, request.words);
+    }
+  }
+
+  private async runVerb(
+    connection: Connection,
+    messageId: number,
+    verb: string,
+    words: unknown[],
+  ) {
+    try {
+      const data = await connection.verbs(verb, words as string[]);
+      if (verb === "quit" || verb === "exit") return;
+      await this.sendMessage(connection, { status: "OK", data }, messageId);
+    } catch (error) {
+      await this.sendMessage(connection, { error }, messageId);
+    }
+  }
+
+  /** Runs an action with the connection's params, or with just the params given (a JSON request). */
+  private runAction(
+    connection: Connection,
+    messageId: number,
+    name: string,
+    params?: Record<string, unknown>,
+  ) {
+    const connectionParams = connection.params;
+    connection.params = { ...(params ?? connectionParams), action: name };
+    connection.messageId = String(messageId);
+    // The action processor takes its own copy of the params as it is created, synchronously.
+    this.processAction(connection);
+    connection.params = connectionParams;
+  }
+
+  private refuse(connection: Connection, error: string) {
+    const messageId = ++session(connection).requests;
+    return this.sendMessage(connection, { error }, messageId);
+  }
+
+  /** A client that stops reading is closed: the server does not hold its messages without end. */
+  private dropSlowReader(connection: Connection) {
+    const { socket } = session(connection);
+    this.log(
+      "closing a connection that does not read its messages",
+      "warning",
+      { to: connection.remoteIP },
+    );
+    socket.destroy();
+  }
+}
+
+function session(connection: Connection): SocketSession {
+  return connection.rawConnection as SocketSession;
+}
+
+function errorText(error: unknown) {
+  return error instanceof Error ? error.message : String(error);
+}
