@@ -28,12 +28,15 @@ export class ClusterNode {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Starts a node; given the ports of a node that stopped, it restarts that node. */
   static async start(
     title: string,
     redisPort: number,
     env: Record<string, string> = {},
+    ports?: { port: number; socketPort: number },
   ): Promise<ClusterNode> {
-    const port = await freePort();
+    const port = ports?.port ?? (await freePort());
+    const socketPort = ports?.socketPort ?? (await freePort());
     const child = fork(path.join(appDirectory, "server.js"), [], {
       cwd: appDirectory,
       silent: true,
