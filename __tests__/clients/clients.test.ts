@@ -116,3 +116,24 @@ describe.each(clientKinds)("%s", (_kind, newClient) => {
     await gaveUp;
   });
 });
+
+test("a socket client and a websocket client in one room hear each other", async () => {
+  const [socketClient, websocketClient] = clientKinds.map(([, newClient]) =>
+    newClient(),
+  );
+  await Promise.all([socketClient.connect(), websocketClient.connect()]);
+  await socketClient.roomAdd("lobby");
+  await websocketClient.roomAdd("lobby");
+  const heardOverWebsocket = websocketClient.nextSay(
+    (message) => message.message === "from tcp",
+  );
+  await socketClient.say("lobby", "from tcp");
+  expect((await heardOverWebsocket).from).toBe(socketClient.id);
+  const heardOverTcp = socketClient.nextSay(
+    (message) => message.message === "from the websocket",
+  );
+  await websocketClient.say("lobby", "from the websocket");
+  expect((await heardOverTcp).from).toBe(websocketClient.id);
+  socketClient.close();
+  websocketClient.close();
+});
