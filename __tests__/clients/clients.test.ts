@@ -59,7 +59,9 @@ describe.each(clientKinds)("%s", (_kind, newClient) => {
     expect(await alice.roomAdd("lobby")).toBe(true);
     expect(await alice.roomAdd("lobby")).toBe(false);
     await bob.roomAdd("lobby");
-    const heard = bob.nextSay((message) => message.room === "lobby");
+    const heard = bob.nextSay(
+      (message) => message.room === "lobby" && message.from === alice.id,
+    );
     await alice.say("lobby", { text: "hello", mood: "good" });
     expect(await heard).toEqual({
       message: { text: "hello", mood: "good" },

@@ -1,0 +1,171 @@
+import * as fs from "fs";
+import * as path from "path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { ChatSocketClient } from "../../src";
+import { DemoApp } from "../helpers/demoApp";
+
+const artifacts = path.join(__dirname, "..", "artifacts");
+
+describe("the demo's chat page in headless Chromium", () => {
+  let demo: DemoApp;
+  let browser: Browser;
+  let alice: Page;
+  let bob: Page;
+
+  beforeAll(async () => {
+    demo = await DemoApp.start();
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    [alice, bob] = await Promise.all([openChat(), openChat()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  /** Each step; when one fails, what both pages showed is saved in __tests__/artifacts. */
+  const step = (name: string, body: () => Promise<void>) =>
+    test(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        fs.mkdirSync(artifacts, { recursive: true });
+        const file = name.replace(/\W+/g, "-");
+        await alice.screenshot({
+          path: path.join(artifacts, `${file}-alice.png`),
+        });
+        await bob.screenshot({ path: path.join(artifacts, `${file}-bob.png`) });
+        throw error;
+      }
+    });
+
+  async function openChat() {
+    const page = await browser.newPage();
+    await page.goto(demo.url);
+    await page.locator("#status").filter({ hasText: "connected as" }).waitFor();
+    await page.locator('.room[data-room="lobby"]').waitFor();
+    return page;
+  }
+
+  const connectionId = (page: Page) =>
+    page.locator("body").getAttribute("data-connection-id") as Promise<string>;
+  const room = (page: Page, name: string) =>
+    page.locator(`.room[data-room="${name}"]`);
+  const say = async (page: Page, roomName: string, text: string) => {
+    await room(page, roomName).locator(".say-text").fill(text);
+    await room(page, roomName).locator(".say button").click();
+  };
+
+  step(
+    "two pages in the lobby see each other as members and chat",
+    async () => {
+      const bobId = await connectionId(bob);
+      await room(alice, "lobby")
+        .locator(".members li", { hasText: bobId })
+        .waitFor();
+      await say(alice, "lobby", "hello from alice");
+      await room(bob, "lobby")
+        .locator(".messages li", { hasText: "hello from alice" })
+        .waitFor();
+      await say(bob, "lobby", "hi alice");
+      await room(alice, "lobby")
+        .locator(".messages li", { hasText: "hi alice" })
+        .waitFor();
+    },
+  );
+
+  step(
+    "a TCP client in the room is heard by both pages and hears them",
+    async () => {
+      const tcp = new ChatSocketClient({ port: demo.socketPort });
+      await tcp.connect();
+      try {
+        await tcp.roomAdd("lobby");
+        await room(alice, "lobby")
+          .locator(".members li", { hasText: tcp.id! })
+          .waitFor();
+        await tcp.say("lobby", "hello from telnet land");
+        await room(alice, "lobby")
+          .locator(".messages li", { hasText: "hello from telnet land" })
+          .waitFor();
+        await room(bob, "lobby")
+          .locator(".messages li", { hasText: "hello from telnet land" })
+          .waitFor();
+        const heard = tcp.nextSay((message) => message.message === "hello tcp");
+        await say(bob, "lobby", "hello tcp");
+        expect((await heard).from).toBe(await connectionId(bob));
+      } finally {
+        tcp.close();
+      }
+      await room(bob, "lobby")
+        .locator(".members li", { hasText: tcp.id! })
+        .waitFor({ state: "detached" });
+    },
+  );
+
+  step(
+    "the authenticated room refuses until the page logs in, then admits it",
+    async () => {
+      await alice.fill("#room-name", "private:staff");
+      await alice.click("#join");
+      await alice
+        .locator("#error")
+        .filter({ hasText: 'room "private:staff" needs you to log in first' })
+        .waitFor();
+      expect(await room(alice, "private:staff").count()).toBe(0);
+      await alice.fill("#password", "wrong");
+      await alice.click("#log-in");
+      await alice
+        .locator("#error")
+        .filter({ hasText: "wrong password" })
+        .waitFor();
+      await alice.fill("#password", "secret");
+      await alice.click("#log-in");
+      await alice.locator("#logged-in").waitFor();
+      await alice.click("#join");
+      await room(alice, "private:staff").waitFor();
+      expect(await alice.locator("#error").isHidden()).toBe(true);
+    },
+  );
+
+  step(
+    "leaving a room takes the member off the other page's list",
+    async () => {
+      const bobId = await connectionId(bob);
+      await room(bob, "lobby").locator(".leave").click();
+      await room(bob, "lobby").waitFor({ state: "detached" });
+      await room(alice, "lobby")
+        .locator(".members li", { hasText: bobId })
+        .waitFor({ state: "detached" });
+    },
+  );
+
+  step("a page can create a room and be in several rooms at once", async () => {
+    await bob.fill("#room-name", "kitchen");
+    await bob.click("#create");
+    await room(bob, "kitchen").waitFor();
+    await alice.fill("#room-name", "kitchen");
+    await alice.click("#join");
+    await say(bob, "kitchen", "in the kitchen");
+    await room(alice, "kitchen")
+      .locator(".messages li", { hasText: "in the kitchen" })
+      .waitFor();
+    expect(
+      await room(alice, "lobby")
+        .locator(".messages li", { hasText: "in the kitchen" })
+        .count(),
+    ).toBe(0);
+    expect(await alice.locator(".room").count()).toBe(3);
+  });
+});

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from "child_process";
+import * as path from "path";
+import { freePort } from "./redisServer";
+
+/** The demo application as `npm start` runs it (built by `npm run build`), on free ports. */
+export class DemoApp {
+  output = "";
+
+  private constructor(
+    private readonly process: ChildProcess,
+    readonly url: string,
+    readonly socketPort: number,
+  ) {}
+
+  static async start(): Promise<DemoApp> {
+    const [port, socketPort] = [await freePort(), await freePort()];
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "development",
+      PORT: String(port),
+      SOCKET_PORT: String(socketPort),
+    };
+    delete env.ACTIONHERO_CONFIG;
+    delete env.REDIS_URL;
+    const child = spawn(
+      process.execPath,
+      [path.join(__dirname, "..", "..", "dist", "example", "server.js")],
+      { env },
+    );
+    const demo = new DemoApp(child, `http://localhost:${port}/`, socketPort);
+    await new Promise<void>((resolve, reject) => {
+      const collect = (chunk: Buffer) => {
+        demo.output += chunk.toString();
+        if (demo.output.includes("Chat demo running")) resolve();
+      };
+      child.stdout.on("data", collect);
+      child.stderr.on("data", collect);
+      child.once("exit", (code) =>
+        reject(new Error(`the demo exited with ${code}:\n${demo.output}`)),
+      );
+    });
+    child.removeAllListeners("exit");
+    return demo;
+  }
+
+  stop(): Promise<void> {
+    if (this.process.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.process.once("exit", () => resolve());
+      this.process.kill("SIGTERM");
+    });
+  }
+}
