@@ -55,9 +55,19 @@ function websocketSpark(connection: ChatConnection): PrimusSpark | null {
   return spark;
 }
 
-/** U+2028 and U+2029 are valid in JSON but end a line in JavaScript; Primus escapes them, and so must we. */
+const escapedJson = new WeakMap<RoomMessage, string>();
+
+/**
+ * U+2028 and U+2029 are valid in JSON but end a line in JavaScript; Primus escapes them, and so
+ * must we: once per message, however many websocket members receive it.
+ */
 function escapeLineSeparators(message: RoomMessage) {
-  return message.json
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+  let escaped = escapedJson.get(message);
+  if (escaped === undefined) {
+    escaped = message.json
+      .replace(/\u2028/g, "\\u2028")
+      .replace(/\u2029/g, "\\u2029");
+    escapedJson.set(message, escaped);
+  }
+  return escaped;
 }

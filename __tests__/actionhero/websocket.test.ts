@@ -206,4 +206,24 @@ describe("websocket clients", () => {
     expect(bob.heard("lobby", "lobby only")).toBe(false);
     expect(alice.heard("kitchen", "kitchen only")).toBe(false);
   });
+
+  test("a room message is written to websocket members as the node's JSON, not encoded by Primus per member", async () => {
+    await alice.roomAdd("lobby");
+    await bob.roomAdd("lobby");
+    const primus = api.servers.servers.websocket.server as unknown as {
+      encoder: (data: unknown, done: unknown) => void;
+    };
+    const encoder = jest.spyOn(primus, "encoder");
+    try {
+      await api.chatRoom.broadcast({}, "lobby", "written once");
+      await alice.hears("lobby", "written once");
+      await bob.hears("lobby", "written once");
+      const encodedRoomMessages = encoder.mock.calls.filter(
+        ([data]) => (data as { context?: string }).context === "user",
+      );
+      expect(encodedRoomMessages).toEqual([]);
+    } finally {
+      encoder.mockRestore();
+    }
+  });
 });
