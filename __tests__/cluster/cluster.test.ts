@@ -1,33 +1,22 @@
 import type { Redis } from "ioredis";
 import { ClusterNode } from "../helpers/clusterNode";
 import { RedisServer } from "../helpers/redisServer";
+import { TestCluster } from "../helpers/testCluster";
 import { WebsocketTestClient } from "../helpers/websocketClient";
 
 describe("three actionhero nodes on one real Redis", () => {
-  let redisServer: RedisServer;
+  let cluster: TestCluster;
   let redis: Redis;
   let nodes: ClusterNode[];
   let clients: WebsocketTestClient[];
   const [a, b, c] = [0, 1, 2];
 
   beforeAll(async () => {
-    redisServer = await RedisServer.start();
-    redis = redisServer.client();
-    nodes = await Promise.all(
-      ["node-a", "node-b", "node-c"].map((title) =>
-        ClusterNode.start(title, redisServer.port),
-      ),
-    );
-    clients = await Promise.all(
-      nodes.map((node) => WebsocketTestClient.connect(node.url)),
-    );
+    cluster = await TestCluster.start(["node-a", "node-b", "node-c"]);
+    ({ redis, nodes } = cluster);
+    clients = await cluster.connectClients(3);
   });
-  afterAll(async () => {
-    clients?.forEach((client) => client.disconnect());
-    await Promise.all((nodes ?? []).map((node) => node.stop()));
-    redis?.disconnect();
-    await redisServer?.stop();
-  });
+  afterAll(() => cluster?.stop());
 
   beforeEach(async () => {
     await clients[a].action("chatAdd", { room: "lobby" });
@@ -42,7 +31,7 @@ describe("three actionhero nodes on one real Redis", () => {
   test("each node logs that chat started and on which Redis", () => {
     for (const node of nodes) {
       expect(node.output).toContain(
-        `[chat] ah-chat-plugin started: rooms in redis 127.0.0.1:${redisServer.port} db 0, messages through redis 127.0.0.1:${redisServer.port} db 0`,
+        `[chat] ah-chat-plugin started: rooms in redis 127.0.0.1:${cluster.redisServer.port} db 0, messages through redis 127.0.0.1:${cluster.redisServer.port} db 0`,
       );
       expect(node.output).not.toContain("chat is in memory");
     }

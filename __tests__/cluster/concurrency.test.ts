@@ -1,36 +1,20 @@
 import type { Redis } from "ioredis";
-import { ClusterNode } from "../helpers/clusterNode";
-import { RedisServer } from "../helpers/redisServer";
-import { WebsocketTestClient } from "../helpers/websocketClient";
+import { TestCluster } from "../helpers/testCluster";
+import type { WebsocketTestClient } from "../helpers/websocketClient";
 
 const connectionCount = 200;
 
 describe(`${connectionCount} connections on three nodes joining and leaving one room at once`, () => {
-  let redisServer: RedisServer;
+  let cluster: TestCluster;
   let redis: Redis;
-  let nodes: ClusterNode[];
   let clients: WebsocketTestClient[];
 
   beforeAll(async () => {
-    redisServer = await RedisServer.start();
-    redis = redisServer.client();
-    nodes = await Promise.all(
-      ["node-a", "node-b", "node-c"].map((title) =>
-        ClusterNode.start(title, redisServer.port),
-      ),
-    );
-    clients = await Promise.all(
-      Array.from({ length: connectionCount }, (_, n) =>
-        WebsocketTestClient.connect(nodes[n % 3].url),
-      ),
-    );
+    cluster = await TestCluster.start(["node-a", "node-b", "node-c"]);
+    redis = cluster.redis;
+    clients = await cluster.connectClients(connectionCount);
   });
-  afterAll(async () => {
-    clients?.forEach((client) => client.disconnect());
-    await Promise.all((nodes ?? []).map((node) => node.stop()));
-    redis?.disconnect();
-    await redisServer?.stop();
-  });
+  afterAll(() => cluster?.stop());
 
   /** The connections that say they are in the room, by asking each one. */
   const connectionsInRoom = async (room: string) => {

@@ -9,7 +9,7 @@ const root = path.join(__dirname, "..", "..");
 
 function runnableExamples(document: string) {
   const text = fs.readFileSync(path.join(root, document), "utf8");
-  return [...text.matchAll(/<!-- runs -->\n```ts\n([\s\S]*?)```/g)].map(
+  return [...text.matchAll(/<!-- runs -->\s*```ts\n([\s\S]*?)```/g)].map(
     (match, n) => ({
       name: `${document} #${n + 1}: ${match[1].split("\n")[0]}`,
       code: match[1],

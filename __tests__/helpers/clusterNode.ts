@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "child_process";
 import * as path from "path";
+import { stopChildProcess } from "./childProcess";
 import { freePort } from "./redisServer";
 
 const appDirectory = path.join(__dirname, "..", "fixtures", "app");
@@ -70,11 +71,7 @@ export class ClusterNode {
   }
 
   /** Stops the node the way actionhero stops: servers first, then chat cleans up. */
-  stop(): Promise<void> {
-    if (this.process.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.process.once("exit", () => resolve());
-      this.process.send("stop");
-    });
+  stop() {
+    return stopChildProcess(this.process, () => this.process.send("stop"));
   }
 }

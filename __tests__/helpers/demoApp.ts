@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
+import { stopChildProcess } from "./childProcess";
 import { freePort } from "./redisServer";
 
 /** The demo application as `npm start` runs it (built by `npm run build`), on free ports. */
@@ -43,11 +44,7 @@ export class DemoApp {
     return demo;
   }
 
-  stop(): Promise<void> {
-    if (this.process.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.process.once("exit", () => resolve());
-      this.process.kill("SIGTERM");
-    });
+  stop() {
+    return stopChildProcess(this.process, () => this.process.kill("SIGTERM"));
   }
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from "events";
 import * as net from "net";
 import * as tls from "tls";
-import { waitForMessage } from "./testConnection";
+import { isRoomMessage, waitForMessage } from "./testConnection";
 
 type Message = Record<string, any>;
 
@@ -76,10 +76,7 @@ export class LineClient {
 
   hears(room: string, text: unknown) {
     return this.waitFor(
-      (message) =>
-        message.context === "user" &&
-        message.room === room &&
-        JSON.stringify(message.message) === JSON.stringify(text),
+      (message) => isRoomMessage(message, room, text),
       `"${JSON.stringify(text)}" in ${room}`,
     );
   }

@@ -32,6 +32,19 @@ export function waitForMessage<M extends Message>(
   });
 }
 
+/** Is this the chat message with this text (any JSON value) in this room? */
+export function isRoomMessage(
+  message: Record<string, unknown>,
+  room: string,
+  text: unknown,
+) {
+  return (
+    message.context === "user" &&
+    message.room === room &&
+    JSON.stringify(message.message) === JSON.stringify(text)
+  );
+}
+
 /** A connection of the engine tests: it records what it is sent. */
 export class TestConnection extends EventEmitter implements ChatConnection {
   rooms: string[] = [];
@@ -56,18 +69,12 @@ export class TestConnection extends EventEmitter implements ChatConnection {
   /** The next chat message in a room with this text. */
   hears(room: string, text: unknown) {
     return this.waitFor(
-      (message) =>
-        message.room === room &&
-        JSON.stringify(message.message) === JSON.stringify(text),
+      (message) => isRoomMessage(message, room, text),
       `"${JSON.stringify(text)}" in room "${room}"`,
     );
   }
 
   heard(room: string, text: unknown) {
-    return this.messages.some(
-      (message) =>
-        message.room === room &&
-        JSON.stringify(message.message) === JSON.stringify(text),
-    );
+    return this.messages.some((message) => isRoomMessage(message, room, text));
   }
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from "events";
 import * as fs from "fs";
 import * as path from "path";
 import Primus from "primus";
-import { waitForMessage } from "./testConnection";
+import { isRoomMessage, waitForMessage } from "./testConnection";
 
 type Response = {
   status?: string;
@@ -149,20 +149,13 @@ export class WebsocketTestClient {
 
   hears(room: string, text: unknown) {
     return this.waitFor(
-      (message) =>
-        message.context === "user" &&
-        message.room === room &&
-        JSON.stringify(message.message) === JSON.stringify(text),
+      (message) => isRoomMessage(message, room, text),
       `"${JSON.stringify(text)}" in room "${room}" at ${this.id}`,
     );
   }
 
   heard(room: string, text: unknown) {
-    return this.said.some(
-      (message) =>
-        message.room === room &&
-        JSON.stringify(message.message) === JSON.stringify(text),
-    );
+    return this.said.some((message) => isRoomMessage(message, room, text));
   }
 
   disconnect() {
