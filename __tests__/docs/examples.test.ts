@@ -51,6 +51,9 @@ describe("the documentation's examples", () => {
   const actionhero = new Process();
   let hooks: Record<string, unknown>;
 
+  // Examples may log what they get (some through callbacks, after they return).
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+
   beforeAll(async () => {
     await actionhero.start();
     hooks = {
@@ -59,7 +62,10 @@ describe("the documentation's examples", () => {
       generateMessagePayload: api.chatRoom.generateMessagePayload,
     };
   });
-  afterAll(() => actionhero.stop());
+  afterAll(async () => {
+    await actionhero.stop();
+    log.mockRestore();
+  });
 
   afterEach(() => {
     Object.assign(api.chatRoom, hooks);
@@ -83,11 +89,9 @@ describe("the documentation's examples", () => {
     const connection = await specHelper.buildConnection();
     connection.session!.name = "Alice";
     await connection.verbs("roomAdd", "lobby");
-    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     try {
       await run(connection, connection.id);
     } finally {
-      log.mockRestore();
       await connection.destroy();
     }
   });

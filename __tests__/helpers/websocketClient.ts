@@ -24,8 +24,6 @@ interface ActionheroWebsocketClient extends EventEmitter {
   welcomeMessage: string;
   connect(callback: (error: Error | null, details: Response) => void): void;
   disconnect(): void;
-  roomAdd(room: string, callback: (response: Response) => void): void;
-  roomLeave(room: string, callback: (response: Response) => void): void;
   roomView(room: string, callback: (response: Response) => void): void;
   say(
     room: string,
@@ -105,16 +103,14 @@ export class WebsocketTestClient {
     return this.client.id;
   }
 
+  // Sent as plain requests: the client's own roomAdd and roomLeave also send roomAdd again for
+  // every room it last knew of, rejoining rooms that were destroyed and made again since.
   roomAdd(room: string) {
-    return new Promise<Response>((resolve) =>
-      this.client.roomAdd(room, resolve),
-    );
+    return this.send({ event: "roomAdd", room });
   }
 
   roomLeave(room: string) {
-    return new Promise<Response>((resolve) =>
-      this.client.roomLeave(room, resolve),
-    );
+    return this.send({ event: "roomLeave", room });
   }
 
   roomView(room: string) {
