@@ -13,20 +13,23 @@ export class DemoApp {
     readonly socketPort: number,
   ) {}
 
-  static async start(): Promise<DemoApp> {
+  /** Starts the demo; `REDIS_URL` in `env` puts it on that Redis. */
+  static async start(env: Record<string, string> = {}): Promise<DemoApp> {
     const [port, socketPort] = [await freePort(), await freePort()];
-    const env: NodeJS.ProcessEnv = {
+    const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "development",
       PORT: String(port),
       SOCKET_PORT: String(socketPort),
     };
-    delete env.ACTIONHERO_CONFIG;
-    delete env.REDIS_URL;
+    // The demo finds its own config, and runs in memory unless this start asks for a Redis.
+    delete childEnv.ACTIONHERO_CONFIG;
+    delete childEnv.REDIS_URL;
+    Object.assign(childEnv, env);
     const child = spawn(
       process.execPath,
       [path.join(__dirname, "..", "..", "dist", "example", "server.js")],
-      { env },
+      { env: childEnv },
     );
     const demo = new DemoApp(child, `http://localhost:${port}/`, socketPort);
     await new Promise<void>((resolve, reject) => {

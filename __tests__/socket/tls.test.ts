@@ -1,4 +1,4 @@
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import { once } from "events";
 import * as fs from "fs";
 import * as net from "net";
@@ -84,5 +84,27 @@ describe("the socket server over TLS", () => {
     plain.write("detailsView\n");
     await once(plain, "close");
     expect(Buffer.concat(received).toString()).not.toContain("welcome");
+  });
+
+  test("openssl s_client can talk to it", async () => {
+    const session = spawn(
+      "openssl",
+      ["s_client", "-connect", `127.0.0.1:${socketPort()}`, "-quiet"],
+      {
+        stdio: ["pipe", "pipe", "ignore"],
+      },
+    );
+    let output = "";
+    const answered = new Promise<void>((resolve) =>
+      session.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('"messageId":1')) resolve();
+      }),
+    );
+    session.stdin.write("detailsView\n");
+    await answered;
+    session.kill();
+    expect(output).toContain('"welcome"');
+    expect(output).toMatch(/"status":"OK","data":\{"id":"[^"]+"/);
   });
 });
