@@ -23,6 +23,10 @@ declare module "actionhero/dist/initializers/chatRoom" {
     listMiddleware: EngineMember<"listMiddleware">;
     generateMemberDetails: EngineMember<"generateMemberDetails">;
     sanitizeMemberDetails: EngineMember<"sanitizeMemberDetails">;
+    joinRoom: EngineMember<"joinRoom">;
+    leaveRoom: EngineMember<"leaveRoom">;
+    viewRoom: EngineMember<"viewRoom">;
+    leaveAllRooms: EngineMember<"leaveAllRooms">;
   }
 }
 
