@@ -5,7 +5,7 @@ export class ChatKeys {
   readonly roomChannelPrefix: string;
   private readonly membersPrefix: string;
 
-  constructor(readonly prefix: string) {
+  constructor(prefix: string) {
     this.rooms = `${prefix}rooms`;
     this.controlChannel = `${prefix}control`;
     this.roomChannelPrefix = `${prefix}room:`;

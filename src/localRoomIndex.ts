@@ -25,10 +25,6 @@ export class LocalRoomIndex {
     return true;
   }
 
-  has(room: string, connection: ChatConnection) {
-    return this.rooms.get(room)?.has(connection) ?? false;
-  }
-
   members(room: string): ReadonlySet<ChatConnection> | undefined {
     return this.rooms.get(room);
   }
