@@ -153,7 +153,11 @@ export class ChatEngine {
     room: string,
     message: unknown,
     callback?: NodeCallback<void>,
-  ) => withCallback(this.publish(sender ?? {}, room, message), callback);
+  ) =>
+    withCallback(
+      this.forRoom(room, () => this.publish(sender ?? {}, room, message)),
+      callback,
+    );
 
   /** 1 if it created the room, 0 if it already existed. */
   add = (room: string, callback?: NodeCallback<number>) =>
@@ -245,7 +249,6 @@ export class ChatEngine {
     room: string,
     message: unknown,
   ) {
-    assertRoomName(room, this.options.maxRoomNameLength);
     assertMessage(room, message, this.options.maxMessageLength);
     const from =
       sender.id === undefined || sender.id === null ? "0" : String(sender.id);
