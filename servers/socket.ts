@@ -2,7 +2,11 @@ import * as net from "net";
 import * as tls from "tls";
 import { Server, type Connection } from "actionhero";
 import { LineReader } from "../src/socket/lineReader";
-import { parseRequest, socketVerbs } from "../src/socket/parseRequest";
+import {
+  parseRequest,
+  socketVerbs,
+  type SocketRequest,
+} from "../src/socket/parseRequest";
 import { SerialQueue } from "../src/serialQueue";
 import type { SocketServerConfig } from "../src/socket/socketConfig";
 
@@ -135,13 +139,15 @@ export class SocketServer extends Server {
     const { socket, lines } = session(connection);
     socket.on("data", (chunk: Buffer) => {
       for (const event of lines.push(chunk)) {
-        this.requestOrder.run(connection.id, () =>
+        const request: SocketRequest =
           "tooLong" in event
-            ? this.refuse(
-                connection,
-                `a request is longer than ${this.config.maxDataLength} characters`,
-              )
-            : this.handleLine(connection, event.line),
+            ? {
+                kind: "invalid",
+                error: `a request is longer than ${this.config.maxDataLength} characters`,
+              }
+            : parseRequest(event.line, socketVerbs);
+        this.requestOrder.run(connection.id, () =>
+          this.handleRequest(connection, request),
         );
       }
     });
@@ -155,8 +161,7 @@ export class SocketServer extends Server {
     });
   }
 
-  private async handleLine(connection: Connection, line: string) {
-    const request = parseRequest(line, socketVerbs);
+  private async handleRequest(connection: Connection, request: SocketRequest) {
     if (request.kind === "empty") return;
     const messageId = ++session(connection).requests;
     switch (request.kind) {
@@ -206,11 +211,6 @@ export class SocketServer extends Server {
     // The action processor takes its own copy of the params as it is created, synchronously.
     this.processAction(connection);
     connection.params = connectionParams;
-  }
-
-  private refuse(connection: Connection, error: string) {
-    const messageId = ++session(connection).requests;
-    return this.sendMessage(connection, { error }, messageId);
   }
 
   /** A client that stops reading is closed: the server does not hold its messages without end. */
