@@ -66,6 +66,16 @@ describe("the demo's chat page in headless Chromium", () => {
     await room(page, roomName).locator(".say-text").fill(text);
     await room(page, roomName).locator(".say button").click();
   };
+  /** Types into a field, then presses a button, as a person would. */
+  const enter = async (
+    page: Page,
+    field: string,
+    value: string,
+    button: string,
+  ) => {
+    await page.fill(field, value);
+    await page.click(button);
+  };
 
   step(
     "two pages in the lobby see each other as members and chat",
@@ -117,21 +127,18 @@ describe("the demo's chat page in headless Chromium", () => {
   step(
     "the authenticated room refuses until the page logs in, then admits it",
     async () => {
-      await alice.fill("#room-name", "private:staff");
-      await alice.click("#join");
+      await enter(alice, "#room-name", "private:staff", "#join");
       await alice
         .locator("#error")
         .filter({ hasText: 'room "private:staff" needs you to log in first' })
         .waitFor();
       expect(await room(alice, "private:staff").count()).toBe(0);
-      await alice.fill("#password", "wrong");
-      await alice.click("#log-in");
+      await enter(alice, "#password", "wrong", "#log-in");
       await alice
         .locator("#error")
         .filter({ hasText: "wrong password" })
         .waitFor();
-      await alice.fill("#password", "secret");
-      await alice.click("#log-in");
+      await enter(alice, "#password", "secret", "#log-in");
       await alice.locator("#logged-in").waitFor();
       await alice.click("#join");
       await room(alice, "private:staff").waitFor();
@@ -152,11 +159,9 @@ describe("the demo's chat page in headless Chromium", () => {
   );
 
   step("a page can create a room and be in several rooms at once", async () => {
-    await bob.fill("#room-name", "kitchen");
-    await bob.click("#create");
+    await enter(bob, "#room-name", "kitchen", "#create");
     await room(bob, "kitchen").waitFor();
-    await alice.fill("#room-name", "kitchen");
-    await alice.click("#join");
+    await enter(alice, "#room-name", "kitchen", "#join");
     await say(bob, "kitchen", "in the kitchen");
     await room(alice, "kitchen")
       .locator(".messages li", { hasText: "in the kitchen" })
