@@ -18,11 +18,16 @@ describe("three actionhero nodes on one real Redis", () => {
   });
   afterAll(() => cluster?.stop());
 
+  // Each test has a room of its own: other nodes drop the members of a destroyed room when the
+  // destroy notice reaches them, after destroy has returned on the node that destroyed it.
+  let room: string;
+  let tests = 0;
   beforeEach(async () => {
-    await clients[a].action("chatAdd", { room: "lobby" });
+    room = `room-${++tests}`;
+    await clients[a].action("chatAdd", { room });
   });
   afterEach(async () => {
-    await clients[a].action("chatDestroy", { room: "lobby" });
+    await clients[a].action("chatDestroy", { room });
   });
 
   const roomStatusOn = async (client: WebsocketTestClient, room: string) =>
@@ -39,15 +44,15 @@ describe("three actionhero nodes on one real Redis", () => {
 
   test("a say on one node reaches the members on the others, and roomStatus agrees everywhere", async () => {
     for (const client of clients)
-      expect((await client.roomAdd("lobby")).data).toBe(true);
-    await clients[a].say("lobby", "hello from a");
-    await clients[c].say("lobby", "hello from c");
+      expect((await client.roomAdd(room)).data).toBe(true);
+    await clients[a].say(room, "hello from a");
+    await clients[c].say(room, "hello from c");
     for (const client of clients) {
-      await client.hears("lobby", "hello from a");
-      await client.hears("lobby", "hello from c");
+      await client.hears(room, "hello from a");
+      await client.hears(room, "hello from c");
     }
     const statuses = await Promise.all(
-      clients.map((client) => roomStatusOn(client, "lobby")),
+      clients.map((client) => roomStatusOn(client, room)),
     );
     expect(statuses[0].membersCount).toBe(3);
     expect(Object.keys(statuses[0].members).sort()).toEqual(
@@ -55,25 +60,25 @@ describe("three actionhero nodes on one real Redis", () => {
     );
     expect(statuses[1]).toEqual(statuses[0]);
     expect(statuses[2]).toEqual(statuses[0]);
-    expect((await clients[b].roomView("lobby")).data).toEqual(statuses[0]);
+    expect((await clients[b].roomView(room)).data).toEqual(statuses[0]);
   });
 
   test("only the nodes with members in a room subscribe to it", async () => {
     const subscribers = async () =>
       Number(
         (
-          (await redis.pubsub("NUMSUB", "ah-chat:room:lobby")) as [
+          (await redis.pubsub("NUMSUB", `ah-chat:room:${room}`)) as [
             string,
             number,
           ]
         )[1],
       );
     expect(await subscribers()).toBe(0);
-    await clients[a].roomAdd("lobby");
+    await clients[a].roomAdd(room);
     expect(await subscribers()).toBe(1);
-    await clients[b].roomAdd("lobby");
+    await clients[b].roomAdd(room);
     expect(await subscribers()).toBe(2);
-    await clients[a].roomLeave("lobby");
+    await clients[a].roomLeave(room);
     expect(await subscribers()).toBe(1);
   });
 
@@ -83,29 +88,29 @@ describe("three actionhero nodes on one real Redis", () => {
       (
         await clients[a].action("chatAddMember", {
           connectionId: bob.id,
-          room: "lobby",
+          room,
         })
       ).result,
     ).toBe(true);
     await clients[c].action("chatBroadcast", {
-      room: "lobby",
+      room,
       message: "welcome bob",
     });
-    await bob.hears("lobby", "welcome bob");
-    expect(
-      Object.keys((await roomStatusOn(clients[c], "lobby")).members),
-    ).toEqual([bob.id]);
+    await bob.hears(room, "welcome bob");
+    expect(Object.keys((await roomStatusOn(clients[c], room)).members)).toEqual(
+      [bob.id],
+    );
 
     expect(
       (
         await clients[c].action("chatRemoveMember", {
           connectionId: bob.id,
-          room: "lobby",
+          room,
         })
       ).result,
     ).toBe(true);
-    expect((await roomStatusOn(clients[a], "lobby")).membersCount).toBe(0);
-    expect((await bob.roomView("lobby")).error).toContain("is not a member");
+    expect((await roomStatusOn(clients[a], room)).membersCount).toBe(0);
+    expect((await bob.roomView(room)).error).toContain("is not a member");
   });
 
   test("remote addMember brings back the other node's middleware refusal", async () => {
@@ -123,7 +128,7 @@ describe("three actionhero nodes on one real Redis", () => {
   test("addMember for a connection no node holds is a clear error", async () => {
     const response = await clients[a].action("chatAddMember", {
       connectionId: "no-such-connection",
-      room: "lobby",
+      room,
     });
     expect(response.error).toContain(
       'connection "no-such-connection" is not connected to any node',
@@ -131,7 +136,7 @@ describe("three actionhero nodes on one real Redis", () => {
   });
 
   test("destroy on one node removes the members held by every node, and they are told", async () => {
-    // A room of this test's own: "lobby" has been destroyed, and its members told, by earlier tests.
+    // "doomed" is destroyed by the test itself, apart from the test's own room.
     await clients[a].action("chatAdd", { room: "doomed" });
     await clients[a].roomAdd("doomed");
     await clients[b].roomAdd("doomed");
