@@ -27,6 +27,7 @@ declare module "actionhero/dist/initializers/chatRoom" {
     leaveRoom: EngineMember<"leaveRoom">;
     viewRoom: EngineMember<"viewRoom">;
     leaveAllRooms: EngineMember<"leaveAllRooms">;
+    nodeId: EngineMember<"nodeId">;
   }
 }
 

@@ -73,3 +73,15 @@ export function describeRedis(client: Redis) {
     ? `redis ${path} db ${db ?? 0}`
     : `redis ${host}:${port} db ${db ?? 0}`;
 }
+
+/** Resolves once each connection is ready, as actionhero waits for its own at boot (ioredis-mock always is). */
+export async function connectionsReady(connections: ChatRedisConnections) {
+  const { client, subscriber, publisher } = connections;
+  await Promise.all(
+    [...new Set([client, subscriber, publisher])].map((connection) =>
+      connection.status === undefined || connection.status === "ready"
+        ? undefined
+        : new Promise((resolve) => connection.once("ready", resolve)),
+    ),
+  );
+}

@@ -1,6 +1,7 @@
 import { api, config, id, Initializer, log } from "actionhero";
 import {
   chatRedisConnections,
+  connectionsReady,
   describeRedis,
   type ChatRedisConnections,
 } from "../adapter/redisConnections";
@@ -39,12 +40,13 @@ export class ChatInitializer extends Initializer {
       subscriber: api.redis.clients.subscriber,
     });
     this.engine = new ChatEngine({
-      nodeId: id,
+      serverId: id,
       serverToken: general.serverToken,
       keyPrefix: chatConfig.keyPrefix,
       maxRoomNameLength: chatConfig.maxRoomNameLength,
       maxMessageLength: chatConfig.maxMessageLength,
       rpcTimeout: chatConfig.rpcTimeout,
+      nodeTimeout: chatConfig.nodeTimeout,
       defaultMiddlewarePriority: general.defaultMiddlewarePriority,
       redis: this.redis,
       connections: {
@@ -55,6 +57,8 @@ export class ChatInitializer extends Initializer {
         log(`[chat] ${message}`, level, data),
     });
     this.unroute = routeActionheroChat(this.engine);
+    // Core's chat initializer creates the starting rooms before this one starts.
+    await connectionsReady(this.redis);
   }
 
   async start() {

@@ -1,4 +1,6 @@
+import { randomBytes } from "crypto";
 import type { Redis } from "ioredis";
+import { ChatAvailability } from "./availability";
 import { withCallback, type NodeCallback } from "./callback";
 import { ControlChannel, notForThisNode } from "./controlChannel";
 import { chatErrors } from "./errors";
@@ -6,7 +8,10 @@ import { ChatKeys } from "./keys";
 import { LocalRoomIndex } from "./localRoomIndex";
 import { Membership } from "./membership";
 import { ChatMiddlewareStack, type ChatMiddleware } from "./middleware";
+import { NodeLiveness } from "./nodeLiveness";
+import { NodeSupervisor, nodeRecoveredNotice } from "./nodeSupervisor";
 import { ChatPubSub } from "./pubSub";
+import { Reaper } from "./reaper";
 import { RoomDelivery } from "./roomDelivery";
 import { sendPayload, type DeliverMessage } from "./roomMessage";
 import { RoomStore } from "./roomStore";
@@ -24,14 +29,16 @@ import type {
 import { assertMessage, assertRoomName } from "./validation";
 
 export interface ChatEngineOptions {
-  /** This node's id (actionhero's `id`), stored with each member as `host`. */
-  nodeId: string;
+  /** Actionhero's `id` of this node, stored with each member as `host` by default. */
+  serverId: string;
   /** Control messages between nodes carry it; others are ignored. */
   serverToken: string;
   keyPrefix: string;
   maxRoomNameLength: number;
   maxMessageLength: number;
   rpcTimeout: number;
+  /** ms after its last liveness refresh that a node is dead and its members are reaped. */
+  nodeTimeout: number;
   defaultMiddlewarePriority: number;
   /** `client` stores rooms and members; `publisher` and `subscriber` carry messages (they may be another server). */
   redis: { client: Redis; publisher: Redis; subscriber: Redis };
@@ -47,6 +54,8 @@ export interface ChatEngineOptions {
  */
 export class ChatEngine {
   readonly keys: ChatKeys;
+  /** This node process's own identity in Redis: new at every start, even when actionhero's `id` repeats. */
+  readonly nodeId: string;
   private readonly store: RoomStore;
   private readonly index = new LocalRoomIndex();
   private readonly middleware: ChatMiddlewareStack;
@@ -54,10 +63,22 @@ export class ChatEngine {
   private readonly control: ControlChannel;
   private readonly membership: Membership;
   private readonly delivery: RoomDelivery;
+  private readonly liveness: NodeLiveness;
+  private readonly availability: ChatAvailability;
+  private readonly reaper: Reaper;
+  private readonly supervisor: NodeSupervisor;
 
   constructor(private readonly options: ChatEngineOptions) {
+    const { redis, log } = options;
+    this.nodeId = `${options.serverId}#${randomBytes(4).toString("hex")}`;
     this.keys = new ChatKeys(options.keyPrefix);
-    this.store = new RoomStore(options.redis.client, this.keys);
+    this.store = new RoomStore(redis.client, this.keys);
+    this.liveness = new NodeLiveness(
+      redis.client,
+      this.keys,
+      this.nodeId,
+      options.nodeTimeout,
+    );
     this.middleware = new ChatMiddlewareStack(
       options.defaultMiddlewarePriority,
     );
@@ -68,43 +89,81 @@ export class ChatEngine {
       options.log,
     );
     this.pubSub = new ChatPubSub(
-      options.redis.publisher,
-      options.redis.subscriber,
+      redis.publisher,
+      redis.subscriber,
       this.keys,
+      this.nodeId,
       {
         onRoomMessage: (room, json) => this.delivery.receive(room, json),
         onControlMessage: (json) => void this.control.receive(json),
       },
     );
     this.control = new ControlChannel(
-      (json) => this.pubSub.publishControl(json),
-      options.nodeId,
+      (channel, json) => this.pubSub.publishControl(channel, json),
+      this.keys,
+      this.nodeId,
       options.serverToken,
       options.rpcTimeout,
-      options.log,
+      log,
+    );
+    this.availability = new ChatAvailability(
+      [redis.client, redis.publisher, redis.subscriber],
+      () =>
+        this.supervisor.recover().catch((error: unknown) =>
+          log(
+            "recovery after a Redis outage failed; it is tried again",
+            "warning",
+            {
+              error: String(error),
+            },
+          ),
+        ),
     );
     this.membership = new Membership({
       store: this.store,
       index: this.index,
       middleware: this.middleware,
       pubSub: this.pubSub,
-      log: options.log,
+      liveness: this.liveness,
+      availability: this.availability,
+      log,
       memberDetails: (connection) => this.generateMemberDetails(connection),
       notifyDestroyed: (connection, room) =>
         this.notifyDestroyed(connection, room),
+    });
+    this.reaper = new Reaper(
+      redis.client,
+      this.keys,
+      this.store,
+      this.nodeId,
+      options.nodeTimeout,
+      (room, member) => this.membership.reaped(room, member),
+      log,
+    );
+    this.supervisor = new NodeSupervisor({
+      liveness: this.liveness,
+      reaper: this.reaper,
+      membership: this.membership,
+      pubSub: this.pubSub,
+      control: this.control,
+      availability: this.availability,
+      index: this.index,
+      redis,
+      log,
     });
     this.listenToOtherNodes();
   }
 
   async start() {
     await this.pubSub.start();
+    await this.supervisor.start();
   }
 
   /** Takes this node's connections out of their rooms and stops listening. */
   async stop() {
     const connections = new Set<ChatConnection>();
     for (const room of this.index.roomNames()) {
-      for (const connection of this.index.members(room) ?? [])
+      for (const connection of this.index.members(room)?.keys() ?? [])
         connections.add(connection);
     }
     await Promise.all(
@@ -112,8 +171,11 @@ export class ChatEngine {
         this.membership.leaveAll(connection),
       ),
     );
+    this.supervisor.stop();
     this.control.close();
     await this.pubSub.stop(this.index.roomNames());
+    await this.liveness.deregister();
+    this.availability.stop();
   }
 
   // ---- overridable hooks ----
@@ -123,7 +185,7 @@ export class ChatEngine {
     connection: ChatConnection,
   ) => MaybePromise<MemberDetails> = (connection) => ({
     id: connection.id,
-    host: this.options.nodeId,
+    host: this.options.serverId,
     joinedAt: Date.now(),
   });
 
@@ -162,7 +224,9 @@ export class ChatEngine {
   /** 1 if it created the room, 0 if it already existed. */
   add = (room: string, callback?: NodeCallback<number>) =>
     withCallback(
-      this.forRoom(room, () => this.store.add(room)),
+      this.forRoom(room, () =>
+        this.availability.guard(() => this.store.add(room)),
+      ),
       callback,
     );
 
@@ -255,10 +319,11 @@ export class ChatEngine {
     if (Array.isArray(sender.rooms) && !sender.rooms.includes(room))
       throw chatErrors.notAMember(from, room);
 
+    this.availability.assertAvailable();
     const payload = this.generateMessagePayload({
       message,
       sentAt: Date.now(),
-      serverId: this.options.nodeId,
+      serverId: this.options.serverId,
       connection: { id: from, room },
     });
     const accepted = await this.middleware.runMessage(
@@ -268,19 +333,50 @@ export class ChatEngine {
       payload,
     );
     if (accepted === null) return;
-    await this.pubSub.publishRoom(room, JSON.stringify(accepted));
+    const json = JSON.stringify(accepted);
+    await this.availability.guard(() => this.pubSub.publishRoom(room, json));
   }
 
+  /** Resolves once every node that held members of the room has dropped them (or is dead, or silent past rpcTimeout). */
   private async destroyRoom(room: string) {
-    const { existed, memberIds } = await this.store.destroy(room);
-    if (!existed && memberIds.length === 0) throw chatErrors.roomNotFound(room);
-    await this.membership.dropDestroyed(room, memberIds);
-    if (memberIds.length > 0)
-      await this.control.notify("roomDestroyed", { room, memberIds });
+    const { generation, membersByNode } = await this.availability.guard(() =>
+      this.store.destroy(room),
+    );
+    if (generation === null && membersByNode.size === 0)
+      throw chatErrors.roomNotFound(room);
+    const body = (memberIds: string[]) => ({
+      room,
+      memberIds,
+      ...(generation === null ? {} : { generation }),
+    });
+    await Promise.all(
+      [...membersByNode].map(async ([nodeId, memberIds]) => {
+        if (nodeId === this.nodeId)
+          return this.membership.dropDestroyed(
+            room,
+            memberIds,
+            generation ?? undefined,
+          );
+        if (!(await this.liveness.isAlive(nodeId))) return;
+        try {
+          await this.control.ask(nodeId, "dropDestroyed", body(memberIds), () =>
+            chatErrors.nodeSilent(nodeId),
+          );
+        } catch (error) {
+          this.options.log(
+            `room "${room}" was destroyed, but node "${nodeId}" did not confirm dropping its members`,
+            "warning",
+            { error: String(error) },
+          );
+        }
+      }),
+    );
   }
 
   private async status(room: string): Promise<RoomStatus> {
-    const stored = await this.store.members(room);
+    const stored = await this.availability.guard(() =>
+      this.store.members(room),
+    );
     if (!stored) throw chatErrors.roomNotFound(room);
     const members: RoomStatus["members"] = {};
     for (const [id, json] of Object.entries(stored)) {
@@ -293,36 +389,45 @@ export class ChatEngine {
     return { room, membersCount: Object.keys(members).length, members };
   }
 
+  /** Asks every live node; the one holding the connection adds it. None holding it is an error at once. */
   private async addAnywhere(connectionId: string, room: string) {
     const local = this.options.connections.get(connectionId);
     if (local) return this.membership.join(local, room);
-    return (await this.control.request(
+    this.availability.assertAvailable();
+    const { alive } = await this.liveness.otherNodes();
+    const added = await this.control.askAll(
+      [...alive.keys()],
       "addMember",
       { connectionId, room },
       () => chatErrors.connectionNotFound(connectionId),
-    )) as boolean;
+    );
+    if (added === notForThisNode)
+      throw chatErrors.connectionNotFound(connectionId);
+    return added as boolean;
   }
 
+  /** Asks the node that holds the member; a member whose node is dead is reaped here. */
   private async removeAnywhere(connectionId: string, room: string) {
     const local = this.options.connections.get(connectionId);
     if (local) return this.membership.leave(local, room);
-    if (!(await this.store.isMember(room, connectionId))) return false;
-    try {
-      return (await this.control.request(
+    this.availability.assertAvailable();
+    const holder = await this.store.holderOf(room, connectionId);
+    if (holder === null) return false;
+    if (holder !== this.nodeId && (await this.liveness.isAlive(holder))) {
+      const removed = await this.control.ask(
+        holder,
         "removeMember",
         { connectionId, room },
-        () => chatErrors.connectionNotFound(connectionId),
-      )) as boolean;
-    } catch (error) {
-      if ((error as { code?: string }).code !== "CONNECTION_NOT_FOUND")
-        throw error;
-      // No node holds the connection any more: what is stored is a ghost, so remove it here.
-      this.options.log(
-        `removed member "${connectionId}" of room "${room}", whose node did not answer`,
-        "warning",
+        () => chatErrors.nodeSilent(holder),
       );
-      return this.store.leave(room, connectionId);
+      if (removed !== notForThisNode) return removed as boolean;
     }
+    // No live node holds the connection: what is stored is a ghost, so it is reaped here.
+    this.options.log(
+      `reaping member "${connectionId}" of room "${room}": node "${holder}" does not hold it`,
+      "notice",
+    );
+    return (await this.reaper.reapMembers(room, holder, [connectionId])) > 0;
   }
 
   private listenToOtherNodes() {
@@ -340,11 +445,15 @@ export class ChatEngine {
         ? this.membership.leave(connection, String(body.room))
         : notForThisNode;
     });
-    this.control.on("roomDestroyed", (body) =>
+    this.control.on("dropDestroyed", (body) =>
       this.membership.dropDestroyed(
         String(body.room),
         body.memberIds as string[],
+        body.generation === undefined ? undefined : String(body.generation),
       ),
+    );
+    this.control.on(nodeRecoveredNotice, (body, from) =>
+      this.supervisor.peerRecovered(from, String(body.mark)),
     );
   }
 

@@ -15,6 +15,11 @@ export type ChatConfig = {
   maxMessageLength: number;
   /** How long a node waits for the node holding a connection to answer a remote `addMember` / `removeMember`, in ms. */
   rpcTimeout: number;
+  /**
+   * A node that has not refreshed its liveness in Redis for this many ms is dead: the other nodes remove
+   * its members (running `leave` middleware for each). It refreshes every third of this.
+   */
+  nodeTimeout: number;
   /** Use an in-memory Redis (ioredis-mock). Chat then works within one process only. */
   fake: boolean;
   /**
@@ -32,6 +37,7 @@ export const defaultChatConfig: ChatConfig = {
   maxRoomNameLength: 256,
   maxMessageLength: 64 * 1024,
   rpcTimeout: 5000,
+  nodeTimeout: 10000,
   fake: false,
   redis: null,
 };

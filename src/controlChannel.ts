@@ -1,5 +1,6 @@
 import { randomUUID } from "crypto";
 import { ChatError, type ChatErrorCode } from "./errors";
+import type { ChatKeys } from "./keys";
 import type { ChatLogger } from "./types";
 
 /** A message between nodes. Only those carrying the application's serverToken are acted on. */
@@ -8,36 +9,44 @@ export interface ControlMessage {
   from: string;
   type: string;
   requestId?: string;
-  /** For replies: the node that asked. */
-  to?: string;
   body?: Record<string, unknown>;
   result?: unknown;
   error?: { message: string; code?: ChatErrorCode };
+  /** In a reply: the request was not about anything this node holds. */
+  absent?: boolean;
 }
 
-/** What a request handler returns when the request is not for this node: it then stays silent. */
+/** What a handler returns, and a request resolves with, when the request is about nothing the node holds. */
 export const notForThisNode = Symbol("notForThisNode");
 
 export type ControlHandler = (
   body: Record<string, unknown>,
-) => Promise<unknown | typeof notForThisNode> | unknown;
+  from: string,
+) => Promise<unknown> | unknown;
 
 interface PendingRequest {
   resolve(result: unknown): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  /** The nodes that have not answered yet. */
+  waitingFor: Set<string>;
 }
 
 /**
- * Requests and notices between the nodes of one application, over one pub/sub channel.
- * A request goes to every node; the node it concerns answers; silence past the timeout is an error.
+ * Requests and notices between the nodes of one application. Notices and requests to every node go on
+ * the shared control channel; a request to one node, and every reply, goes to that node's own inbox, so
+ * no node hears what is not for it. Handling a message never rejects: a failure is answered or logged.
  */
 export class ControlChannel {
   private readonly handlers = new Map<string, ControlHandler>();
   private readonly pending = new Map<string, PendingRequest>();
 
   constructor(
-    private readonly publish: (json: string) => Promise<unknown>,
+    private readonly publish: (
+      channel: string,
+      json: string,
+    ) => Promise<unknown>,
+    private readonly keys: ChatKeys,
     private readonly nodeId: string,
     private readonly serverToken: string,
     private readonly timeout: number,
@@ -48,29 +57,45 @@ export class ControlChannel {
     this.handlers.set(type, handler);
   }
 
+  /** Tells every node, expecting no answer. */
   async notify(type: string, body: Record<string, unknown>) {
-    await this.send({ type, body });
+    await this.send(this.keys.controlChannel, { type, body });
   }
 
-  /** Sends a request to every node and resolves with the answer of the one it concerns. */
-  request(
+  /** Asks one node; resolves with its answer, or `notForThisNode` if the request is about nothing it holds. */
+  ask(
+    nodeId: string,
     type: string,
     body: Record<string, unknown>,
     onTimeout: () => Error,
   ): Promise<unknown> {
-    const requestId = randomUUID();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(requestId);
-        reject(onTimeout());
-      }, this.timeout);
-      this.pending.set(requestId, { resolve, reject, timer });
-      this.send({ type, body, requestId }).catch((error: Error) => {
-        clearTimeout(timer);
-        this.pending.delete(requestId);
-        reject(error);
-      });
-    });
+    return this.request(
+      this.keys.nodeInbox(nodeId),
+      [nodeId],
+      type,
+      body,
+      onTimeout,
+    );
+  }
+
+  /**
+   * Asks every node in `nodeIds`; resolves with the answer of the node the request concerns, or with
+   * `notForThisNode` as soon as every one of them has said it is not about anything it holds.
+   */
+  askAll(
+    nodeIds: readonly string[],
+    type: string,
+    body: Record<string, unknown>,
+    onTimeout: () => Error,
+  ): Promise<unknown> {
+    if (nodeIds.length === 0) return Promise.resolve(notForThisNode);
+    return this.request(
+      this.keys.controlChannel,
+      nodeIds,
+      type,
+      body,
+      onTimeout,
+    );
   }
 
   /** Rejects every request still waiting, as when the node stops. */
@@ -84,6 +109,7 @@ export class ControlChannel {
     }
   }
 
+  /** Handles one message from the control channel or this node's inbox. Never rejects. */
   async receive(json: string) {
     let message: ControlMessage;
     try {
@@ -91,14 +117,11 @@ export class ControlChannel {
     } catch {
       return this.log("ignored a control message that is not JSON", "warning");
     }
-    if (message.serverToken !== this.serverToken) {
+    if (!message || message.serverToken !== this.serverToken) {
       return this.log(
         "ignored a control message without this application's serverToken",
         "warning",
-        {
-          type: message.type,
-          from: message.from,
-        },
+        { type: message?.type, from: message?.from },
       );
     }
     if (message.from === this.nodeId) return;
@@ -106,25 +129,78 @@ export class ControlChannel {
 
     const handler = this.handlers.get(message.type);
     if (!handler) return;
+    let outcome: Pick<ControlMessage, "result" | "error" | "absent">;
     try {
-      const result = await handler(message.body ?? {});
-      if (result === notForThisNode || !message.requestId) return;
-      await this.reply(message, { result });
+      const result = await handler(message.body ?? {}, message.from);
+      outcome = result === notForThisNode ? { absent: true } : { result };
     } catch (error) {
       const { message: text, code } = error as ChatError;
-      if (message.requestId)
-        await this.reply(message, { error: { message: text, code } });
-      else
-        this.log(`control message ${message.type} failed: ${text}`, "warning");
+      outcome = { error: { message: String(text ?? error), code } };
+    }
+    if (!message.requestId) {
+      if (outcome.error)
+        this.log(
+          `control message ${message.type} failed: ${outcome.error.message}`,
+          "warning",
+        );
+      return;
+    }
+    try {
+      await this.send(this.keys.nodeInbox(message.from), {
+        type: "reply",
+        requestId: message.requestId,
+        ...outcome,
+      });
+    } catch (error) {
+      this.log(
+        `could not answer ${message.type} from node "${message.from}"`,
+        "warning",
+        {
+          error: String(error),
+        },
+      );
     }
   }
 
+  private request(
+    channel: string,
+    nodeIds: readonly string[],
+    type: string,
+    body: Record<string, unknown>,
+    onTimeout: () => Error,
+  ): Promise<unknown> {
+    const requestId = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(onTimeout());
+      }, this.timeout);
+      this.pending.set(requestId, {
+        resolve,
+        reject,
+        timer,
+        waitingFor: new Set(nodeIds),
+      });
+      this.send(channel, { type, body, requestId }).catch((error: Error) => {
+        clearTimeout(timer);
+        this.pending.delete(requestId);
+        reject(error);
+      });
+    });
+  }
+
   private settle(message: ControlMessage) {
-    if (message.to !== this.nodeId || !message.requestId) return;
-    const request = this.pending.get(message.requestId);
-    if (!request) return;
+    const request = message.requestId
+      ? this.pending.get(message.requestId)
+      : undefined;
+    if (!request || !message.requestId) return;
+    if (message.absent) {
+      request.waitingFor.delete(message.from);
+      if (request.waitingFor.size > 0) return;
+    }
     clearTimeout(request.timer);
     this.pending.delete(message.requestId);
+    if (message.absent) return request.resolve(notForThisNode);
     if (message.error) {
       const { code, message: text } = message.error;
       request.reject(code ? new ChatError(code, text) : new Error(text));
@@ -133,20 +209,12 @@ export class ControlChannel {
     }
   }
 
-  private reply(
-    request: ControlMessage,
-    outcome: Pick<ControlMessage, "result" | "error">,
+  private send(
+    channel: string,
+    message: Omit<ControlMessage, "serverToken" | "from">,
   ) {
-    return this.send({
-      type: "reply",
-      requestId: request.requestId,
-      to: request.from,
-      ...outcome,
-    });
-  }
-
-  private send(message: Omit<ControlMessage, "serverToken" | "from">) {
     return this.publish(
+      channel,
       JSON.stringify({
         ...message,
         serverToken: this.serverToken,

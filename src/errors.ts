@@ -18,7 +18,9 @@ export type ChatErrorCode =
   | "MESSAGE_TOO_LONG"
   | "CANNOT_CHAT"
   | "CONNECTION_NOT_FOUND"
-  | "CONNECTION_CLOSED";
+  | "CONNECTION_CLOSED"
+  | "CHAT_UNAVAILABLE"
+  | "NODE_TIMEOUT";
 
 export const chatErrors = {
   roomRequired: () => new ChatError("ROOM_REQUIRED", "a room name is required"),
@@ -54,6 +56,13 @@ export const chatErrors = {
       "CONNECTION_CLOSED",
       `connection "${connectionId}" is closed`,
     ),
+  unavailable: () =>
+    new ChatError(
+      "CHAT_UNAVAILABLE",
+      "chat is unavailable: this node cannot reach Redis; try again shortly",
+    ),
+  nodeSilent: (nodeId: string) =>
+    new ChatError("NODE_TIMEOUT", `node "${nodeId}" did not answer in time`),
   connectionNotFound: (connectionId: string) =>
     new ChatError(
       "CONNECTION_NOT_FOUND",

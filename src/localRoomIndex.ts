@@ -1,18 +1,25 @@
 import type { ChatConnection } from "./types";
 
+/** What this node keeps about one of its members: what it stored, and the life of the room it joined. */
+export interface LocalMember {
+  details: string;
+  /** The room's generation when it joined ("" until Redis has answered). */
+  generation: string;
+}
+
 /** The connections of this node in each room, so delivering a message costs only that room's local members. */
 export class LocalRoomIndex {
-  private readonly rooms = new Map<string, Set<ChatConnection>>();
+  private readonly rooms = new Map<string, Map<ChatConnection, LocalMember>>();
 
   /** True if the connection is the room's first member on this node. */
-  add(room: string, connection: ChatConnection): boolean {
+  add(room: string, connection: ChatConnection, member: LocalMember): boolean {
     let members = this.rooms.get(room);
     const first = members === undefined;
     if (!members) {
-      members = new Set();
+      members = new Map();
       this.rooms.set(room, members);
     }
-    members.add(connection);
+    members.set(connection, member);
     return first;
   }
 
@@ -25,7 +32,7 @@ export class LocalRoomIndex {
     return true;
   }
 
-  members(room: string): ReadonlySet<ChatConnection> | undefined {
+  members(room: string): ReadonlyMap<ChatConnection, LocalMember> | undefined {
     return this.rooms.get(room);
   }
 

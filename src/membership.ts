@@ -1,14 +1,17 @@
+import type { ChatAvailability } from "./availability";
 import { chatErrors } from "./errors";
-import type { LocalRoomIndex } from "./localRoomIndex";
+import type { LocalMember, LocalRoomIndex } from "./localRoomIndex";
 import type { ChatMiddlewareStack } from "./middleware";
+import type { NodeLiveness } from "./nodeLiveness";
 import type { ChatPubSub } from "./pubSub";
-import type { RoomStore } from "./roomStore";
+import type { HeldMember, RoomStore, StoredMember } from "./roomStore";
 import { SerialQueue } from "./serialQueue";
 import type {
   ChatConnection,
   ChatLogger,
   MemberDetails,
   MaybePromise,
+  ReapedConnection,
 } from "./types";
 
 export interface MembershipParts {
@@ -16,6 +19,8 @@ export interface MembershipParts {
   index: LocalRoomIndex;
   middleware: ChatMiddlewareStack;
   pubSub: ChatPubSub;
+  liveness: NodeLiveness;
+  availability: ChatAvailability;
   log: ChatLogger;
   memberDetails(connection: ChatConnection): MaybePromise<MemberDetails>;
   /** Tells a member it was removed because its room was destroyed. */
@@ -24,7 +29,8 @@ export interface MembershipParts {
 
 /**
  * Joins and leaves of this node's connections. A connection's changes run one at a time, in the order
- * asked; the local index, `connection.rooms`, the room subscription and Redis change together.
+ * asked; the local index, `connection.rooms`, the room subscription and Redis change together. What
+ * this node holds is the truth about its members: after Redis was unreachable, `restore` writes it back.
  */
 export class Membership {
   private readonly queue = new SerialQueue();
@@ -34,31 +40,39 @@ export class Membership {
   /** True if added, false if it was already a member. */
   join(connection: ChatConnection, room: string): Promise<boolean> {
     return this.queue.run(connection.id, async () => {
-      const { store, middleware } = this.parts;
+      const { store, middleware, index, pubSub, liveness } = this.parts;
       if (connection.canChat === false)
         throw chatErrors.cannotChat(connection.id, connection.type);
       if (connection.destroyed)
         throw chatErrors.connectionClosed(connection.id);
       if (connection.rooms.includes(room)) return false;
+      this.parts.availability.assertAvailable();
       // Join middleware may act on the join (announce it), so it must not run for a room that does not exist.
       if (middleware.has("join")) {
         if (!(await store.exists(room))) throw chatErrors.roomNotFound(room);
         await middleware.runMembership("join", connection, room);
       }
-      const details = JSON.stringify(
-        await this.parts.memberDetails(connection),
-      );
+      const member: LocalMember = {
+        details: JSON.stringify(await this.parts.memberDetails(connection)),
+        generation: "",
+      };
       // Local first, so a message sent as soon as Redis has the member is delivered to it.
-      const subscribing = this.addLocally(connection, room);
+      connection.rooms.push(room);
+      const subscribing = index.add(room, connection, member)
+        ? pubSub.subscribeRoom(room)
+        : undefined;
       try {
-        const [outcome] = await Promise.all([
-          store.join(room, connection.id, details),
+        // Noted before the member is stored, so that if this node dies the member can be found.
+        await liveness.noteRoom(room);
+        const [{ outcome, generation }] = await Promise.all([
+          store.join(room, connection.id, member.details, liveness.nodeId),
           subscribing,
         ]);
         if (outcome === "noRoom") throw chatErrors.roomNotFound(room);
+        member.generation = generation;
         return outcome === "added";
       } catch (error) {
-        await this.removeLocally(connection, room);
+        await this.release(this.removeLocally(connection, room), room);
         throw error;
       }
     });
@@ -68,9 +82,9 @@ export class Membership {
   leave(connection: ChatConnection, room: string): Promise<boolean> {
     return this.queue.run(connection.id, async () => {
       if (!connection.rooms.includes(room)) return false;
+      this.parts.availability.assertAvailable();
       await this.parts.middleware.runMembership("leave", connection, room);
-      await this.removeLocally(connection, room);
-      await this.parts.store.leave(room, connection.id);
+      await this.forget(connection, [room]);
       return true;
     });
   }
@@ -79,30 +93,103 @@ export class Membership {
   leaveAll(connection: ChatConnection): Promise<void> {
     return this.queue.run(connection.id, async () => {
       const rooms = [...connection.rooms];
-      for (const room of rooms) {
+      for (const room of rooms)
         await this.runLeaveMiddlewareUnrefusable(connection, room);
-        await this.removeLocally(connection, room);
-      }
-      await this.parts.store.leaveRooms(connection.id, rooms);
+      await this.forget(connection, rooms);
     });
   }
 
-  /** Drops the local members of a room that was destroyed (Redis has already forgotten them) and tells them. */
-  async dropDestroyed(room: string, memberIds: readonly string[]) {
+  /**
+   * Drops local members of a room that was destroyed (Redis has already forgotten them) and tells them:
+   * those listed that joined the life of the room given by `generation` (any life, without it).
+   */
+  async dropDestroyed(
+    room: string,
+    memberIds: readonly string[],
+    generation?: string,
+  ) {
     const members = this.parts.index.members(room);
     if (!members) return;
     const ids = new Set(memberIds);
-    const dropped = [...members].filter((connection) => ids.has(connection.id));
+    const dropped = [...members.keys()].filter((connection) =>
+      ids.has(connection.id),
+    );
     await Promise.all(
       dropped.map((connection) =>
         this.queue.run(connection.id, async () => {
-          if (!connection.rooms.includes(room)) return;
+          const member = this.parts.index.members(room)?.get(connection);
+          if (!member) return;
+          // A connection that rejoined a room created again since is not dropped by an older destroy.
+          if (generation !== undefined && member.generation !== generation)
+            return;
           await this.runLeaveMiddlewareUnrefusable(connection, room);
-          await this.removeLocally(connection, room);
+          await this.release(this.removeLocally(connection, room), room);
           this.parts.notifyDestroyed(connection, room);
         }),
       ),
     );
+  }
+
+  /** Runs the leave middleware for a member reaped from a dead node, with a stand-in for its connection. */
+  async reaped(room: string, member: StoredMember) {
+    const standIn: ReapedConnection = {
+      id: member.id,
+      rooms: [],
+      canChat: false,
+      destroyed: true,
+      reaped: true,
+      memberDetails: parseDetails(member),
+      sendMessage: () => undefined,
+    };
+    await this.runLeaveMiddlewareUnrefusable(standIn, room);
+  }
+
+  /**
+   * Makes Redis hold exactly what this node holds: every room it has members in, each member with its
+   * details, and none that left while Redis could not be told. Members of a room destroyed meanwhile
+   * are dropped and told.
+   */
+  async restore() {
+    const { index, liveness, store } = this.parts;
+    liveness.forgetNotedRooms();
+    const rooms = index.roomNames();
+    for (const room of rooms) {
+      const held: HeldMember[] = [];
+      for (const [connection, member] of index.members(room) ?? []) {
+        if (member.generation) held.push({ id: connection.id, ...member });
+      }
+      await liveness.noteRoom(room);
+      const { destroyedIds } = await store.restore(room, liveness.nodeId, held);
+      if (destroyedIds.length > 0) await this.dropDestroyed(room, destroyedIds);
+    }
+    const left = (await liveness.roomsOf(liveness.nodeId)).filter(
+      (room) => !rooms.includes(room),
+    );
+    for (const room of left) {
+      await store.reap(room, liveness.nodeId);
+      await liveness.forgetRoom(room);
+    }
+  }
+
+  /** Takes a connection out of rooms here, then in Redis. Redis being unreachable does not undo it: `restore` catches up. */
+  private async forget(connection: ChatConnection, rooms: readonly string[]) {
+    const emptied = rooms.filter((room) =>
+      this.removeLocally(connection, room),
+    );
+    const leaving = rooms.map((room) =>
+      this.parts.store.leave(room, connection.id),
+    );
+    // Sent after the leaves, so a node that dies in between still has these rooms noted.
+    const releasing = emptied.map((room) => this.release(true, room));
+    const outcomes = await Promise.allSettled([...leaving, ...releasing]);
+    for (const outcome of outcomes) {
+      if (outcome.status === "rejected")
+        this.parts.log(
+          `connection "${connection.id}" left its rooms here; Redis is told when it answers`,
+          "debug",
+          { error: String(outcome.reason) },
+        );
+    }
   }
 
   private async runLeaveMiddlewareUnrefusable(
@@ -115,23 +202,32 @@ export class Membership {
       this.parts.log(
         `leave middleware failed for connection "${connection.id}" in room "${room}"`,
         "warning",
-        {
-          error: String(error),
-        },
+        { error: String(error) },
       );
     }
   }
 
-  private async addLocally(connection: ChatConnection, room: string) {
-    connection.rooms.push(room);
-    if (this.parts.index.add(room, connection))
-      await this.parts.pubSub.subscribeRoom(room);
-  }
-
-  private async removeLocally(connection: ChatConnection, room: string) {
+  /** True if it was the room's last member here. */
+  private removeLocally(connection: ChatConnection, room: string): boolean {
     const position = connection.rooms.indexOf(room);
     if (position >= 0) connection.rooms.splice(position, 1);
-    if (this.parts.index.remove(room, connection))
-      await this.parts.pubSub.unsubscribeRoom(room);
+    return this.parts.index.remove(room, connection);
+  }
+
+  /** Once a room has no member here: stop listening to it and un-note it. */
+  private async release(emptied: boolean, room: string) {
+    if (!emptied) return;
+    await Promise.all([
+      this.parts.pubSub.unsubscribeRoom(room),
+      this.parts.liveness.forgetRoom(room),
+    ]);
+  }
+}
+
+function parseDetails(member: StoredMember): MemberDetails {
+  try {
+    return { ...(JSON.parse(member.details) as MemberDetails), id: member.id };
+  } catch {
+    return { id: member.id };
   }
 }

@@ -3,40 +3,53 @@ import type { ChatKeys } from "./keys";
 
 export interface PubSubHandlers {
   onRoomMessage(room: string, json: string): void;
+  /** A message on the control channel or this node's inbox. */
   onControlMessage(json: string): void;
 }
 
 /**
  * The node's pub/sub: one channel per room, subscribed to only while this node has members in the room,
- * and one control channel between nodes. Commands on one connection run in order, so a subscribe sent
- * after an unsubscribe of the same room leaves it subscribed.
+ * the control channel between nodes, and this node's inbox. Commands on one connection run in order, so
+ * a subscribe sent after an unsubscribe of the same room leaves it subscribed.
  */
 export class ChatPubSub {
   private listening = false;
+  private readonly controlChannels: string[];
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly keys: ChatKeys,
+    nodeId: string,
     private readonly handlers: PubSubHandlers,
-  ) {}
+  ) {
+    this.controlChannels = [keys.controlChannel, keys.nodeInbox(nodeId)];
+  }
 
   private readonly onMessage = (channel: string, json: string) => {
-    if (channel === this.keys.controlChannel)
-      return this.handlers.onControlMessage(json);
     const room = this.keys.roomOfChannel(channel);
-    if (room !== null) this.handlers.onRoomMessage(room, json);
+    if (room !== null) return this.handlers.onRoomMessage(room, json);
+    if (this.controlChannels.includes(channel))
+      this.handlers.onControlMessage(json);
   };
 
   async start() {
     if (!this.listening) this.subscriber.on("message", this.onMessage);
     this.listening = true;
-    await this.subscriber.subscribe(this.keys.controlChannel);
+    await this.subscriber.subscribe(...this.controlChannels);
+  }
+
+  /** Subscribes again to everything this node listens to, as after Redis came back. */
+  async resubscribe(rooms: readonly string[]) {
+    await this.subscriber.subscribe(
+      ...this.controlChannels,
+      ...rooms.map((room) => this.keys.roomChannel(room)),
+    );
   }
 
   async stop(rooms: readonly string[]) {
     const channels = rooms.map((room) => this.keys.roomChannel(room));
-    await this.subscriber.unsubscribe(this.keys.controlChannel, ...channels);
+    await this.subscriber.unsubscribe(...this.controlChannels, ...channels);
     this.subscriber.off("message", this.onMessage);
     this.listening = false;
   }
@@ -53,7 +66,7 @@ export class ChatPubSub {
     return this.publisher.publish(this.keys.roomChannel(room), json);
   }
 
-  publishControl(json: string) {
-    return this.publisher.publish(this.keys.controlChannel, json);
+  publishControl(channel: string, json: string) {
+    return this.publisher.publish(channel, json);
   }
 }

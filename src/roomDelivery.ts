@@ -21,11 +21,11 @@ export class RoomDelivery {
     if (!members) return;
     const message = RoomMessage.fromJson(json);
     if (!this.middleware.has("say")) {
-      for (const connection of members) this.send(connection, message);
+      for (const connection of members.keys()) this.send(connection, message);
       return;
     }
     this.roomQueue.run(room, () =>
-      this.deliverThroughMiddleware(room, [...members], message),
+      this.deliverThroughMiddleware(room, [...members.keys()], message),
     );
   }
 

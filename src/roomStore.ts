@@ -1,116 +1,118 @@
+import { randomBytes } from "crypto";
 import type { Redis } from "ioredis";
 import type { ChatKeys } from "./keys";
-
-/** Adds the member if the room exists: -1 no room, 1 added, 0 already a member. */
-const joinScript = `
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return -1 end
-return redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3])`;
-
-/** Removes the room and all its members at once: {1 if it existed, member ids...}. */
-const destroyScript = `
-local removed = redis.call('SREM', KEYS[1], ARGV[1])
-local ids = redis.call('HKEYS', KEYS[2])
-redis.call('DEL', KEYS[2])
-table.insert(ids, 1, removed)
-return ids`;
-
-interface ScriptedRedis extends Redis {
-  ahChatJoin(
-    roomsKey: string,
-    membersKey: string,
-    room: string,
-    id: string,
-    details: string,
-  ): Promise<number>;
-  ahChatDestroy(
-    roomsKey: string,
-    membersKey: string,
-    room: string,
-  ): Promise<[number, ...string[]]>;
-}
+import { defineChatScripts } from "./scripts/chatScripts";
 
 export type JoinOutcome = "added" | "alreadyMember" | "noRoom";
 
-/** Rooms and members in Redis. Every change is one atomic command or script. */
-export class RoomStore {
-  private readonly redis: ScriptedRedis;
+/** A member as stored: its connection id and the JSON of its details. */
+export interface StoredMember {
+  id: string;
+  details: string;
+}
 
+/** A member this node holds, as it restores it: joined under `generation` of its room. */
+export interface HeldMember extends StoredMember {
+  generation: string;
+}
+
+/**
+ * Rooms and members in Redis. Each change to a room is one atomic script on the room's keys, which share
+ * one hash slot. A room's key holds its generation: a fresh id each time the room is created, so what was
+ * said about one life of a room is never taken for the next.
+ */
+export class RoomStore {
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly keys: ChatKeys,
   ) {
-    redis.defineCommand("ahChatJoin", { numberOfKeys: 2, lua: joinScript });
-    redis.defineCommand("ahChatDestroy", {
-      numberOfKeys: 2,
-      lua: destroyScript,
-    });
-    this.redis = redis as ScriptedRedis;
+    defineChatScripts(redis);
   }
 
   /** 1 if created, 0 if it existed. */
-  add(room: string): Promise<number> {
-    return this.redis.sadd(this.keys.rooms, room);
+  async add(room: string): Promise<number> {
+    const created = await this.redis.set(
+      this.keys.room(room),
+      newGeneration(),
+      "NX",
+    );
+    // The index is written whether or not the room was new, so an index entry lost in a crash comes back.
+    await this.redis.sadd(this.keys.roomsIndex, room);
+    return created === "OK" ? 1 : 0;
   }
 
   async exists(room: string): Promise<boolean> {
-    return (await this.redis.sismember(this.keys.rooms, room)) === 1;
+    return (await this.redis.exists(this.keys.room(room))) === 1;
   }
 
-  list(): Promise<string[]> {
-    return this.redis.smembers(this.keys.rooms);
+  /** The rooms that exist (the index, less any room whose destroy it has not caught up with). */
+  async list(): Promise<string[]> {
+    const indexed = await this.redis.smembers(this.keys.roomsIndex);
+    const present = await Promise.all(indexed.map((room) => this.exists(room)));
+    return indexed.filter((_, position) => present[position]);
   }
 
   async join(
     room: string,
     connectionId: string,
     details: string,
-  ): Promise<JoinOutcome> {
-    const result = await this.redis.ahChatJoin(
-      this.keys.rooms,
+    nodeId: string,
+  ): Promise<{ outcome: JoinOutcome; generation: string }> {
+    const [result, generation] = await this.redis.ahChatJoin(
+      this.keys.room(room),
       this.keys.members(room),
-      room,
+      this.keys.holders(room),
       connectionId,
       details,
+      nodeId,
     );
-    if (result === -1) return "noRoom";
-    return result === 1 ? "added" : "alreadyMember";
+    const outcome =
+      result === -1 ? "noRoom" : result === 1 ? "added" : "alreadyMember";
+    return { outcome, generation };
   }
 
   async leave(room: string, connectionId: string): Promise<boolean> {
-    return (await this.redis.hdel(this.keys.members(room), connectionId)) === 1;
-  }
-
-  /** Removes one connection from many rooms in one round trip. */
-  async leaveRooms(connectionId: string, rooms: readonly string[]) {
-    if (rooms.length === 0) return;
-    const transaction = this.redis.multi();
-    for (const room of rooms)
-      transaction.hdel(this.keys.members(room), connectionId);
-    await transaction.exec();
-  }
-
-  async isMember(room: string, connectionId: string): Promise<boolean> {
     return (
-      (await this.redis.hexists(this.keys.members(room), connectionId)) === 1
+      (await this.redis.ahChatLeave(
+        this.keys.members(room),
+        this.keys.holders(room),
+        connectionId,
+      )) === 1
     );
   }
 
-  async destroy(
-    room: string,
-  ): Promise<{ existed: boolean; memberIds: string[] }> {
-    const [removed, ...memberIds] = await this.redis.ahChatDestroy(
-      this.keys.rooms,
-      this.keys.members(room),
-      room,
-    );
-    return { existed: Number(removed) === 1, memberIds: memberIds.map(String) };
+  /** The node holding a member, or null if it is not a member. */
+  holderOf(room: string, connectionId: string): Promise<string | null> {
+    return this.redis.hget(this.keys.holders(room), connectionId);
+  }
+
+  /** Removes the room and its members: its generation (null if it did not exist) and the member ids by holding node. */
+  async destroy(room: string): Promise<{
+    generation: string | null;
+    membersByNode: Map<string, string[]>;
+  }> {
+    const [generation, ...held] = (
+      await this.redis.ahChatDestroy(
+        this.keys.room(room),
+        this.keys.members(room),
+        this.keys.holders(room),
+      )
+    ).flat();
+    await this.redis.srem(this.keys.roomsIndex, room);
+    const membersByNode = new Map<string, string[]>();
+    for (let i = 0; i < held.length; i += 2) {
+      const ids = membersByNode.get(held[i + 1]) ?? [];
+      ids.push(held[i]);
+      membersByNode.set(held[i + 1], ids);
+    }
+    return { generation: generation || null, membersByNode };
   }
 
   /** The stored members of a room (id to JSON details), or null if the room does not exist. */
   async members(room: string): Promise<Record<string, string> | null> {
     const replies = await this.redis
       .multi()
-      .sismember(this.keys.rooms, room)
+      .exists(this.keys.room(room))
       .hgetall(this.keys.members(room))
       .exec();
     if (!replies) throw new Error(`reading room "${room}" was aborted`);
@@ -121,4 +123,60 @@ export class RoomStore {
     ];
     return isRoom === 1 ? members : null;
   }
+
+  /** Removes the members a dead node holds in a room (only `connectionIds`, when given); returns those this call removed. */
+  async reap(
+    room: string,
+    deadNodeId: string,
+    connectionIds: readonly string[] = [],
+  ): Promise<StoredMember[]> {
+    const removed = (
+      await this.redis.ahChatReap(
+        this.keys.members(room),
+        this.keys.holders(room),
+        deadNodeId,
+        ...connectionIds,
+      )
+    ).flat();
+    const members: StoredMember[] = [];
+    for (let i = 0; i < removed.length; i += 2)
+      members.push({ id: removed[i], details: removed[i + 1] });
+    return members;
+  }
+
+  /**
+   * Writes back what this node holds in a room, and forgets what it no longer holds. Returns whether
+   * the room had to be re-created, and the ids whose room was destroyed (and maybe re-created) since.
+   */
+  async restore(
+    room: string,
+    nodeId: string,
+    members: readonly HeldMember[],
+  ): Promise<{ recreated: boolean; destroyedIds: string[] }> {
+    const newest = members[members.length - 1]?.generation ?? newGeneration();
+    const [outcome, ...destroyedIds] = (
+      await this.redis.ahChatRestore(
+        this.keys.room(room),
+        this.keys.members(room),
+        this.keys.holders(room),
+        newest,
+        nodeId,
+        ...members.flatMap(({ id, details, generation }) => [
+          id,
+          details,
+          generation,
+        ]),
+      )
+    ).flat();
+    await this.redis.sadd(this.keys.roomsIndex, room);
+    return {
+      recreated: Number(outcome) === 2,
+      destroyedIds: destroyedIds.map(String),
+    };
+  }
+}
+
+/** An id for one life of a room: never the same twice. */
+function newGeneration() {
+  return `${Date.now().toString(36)}.${randomBytes(4).toString("hex")}`;
 }

@@ -11,6 +11,18 @@ export interface ChatConnection {
   sendMessage(message: any, verb?: string): unknown;
 }
 
+/**
+ * What `leave` middleware is given for a member reaped from a node that died: a stand-in for its
+ * connection, with the member's id and the details stored when it joined.
+ */
+export interface ReapedConnection extends ChatConnection {
+  reaped: true;
+  memberDetails: MemberDetails;
+  rooms: [];
+  canChat: false;
+  destroyed: true;
+}
+
 /** A stand-in sender for `broadcast` from server code: `{}`, `{id}` or `{room}`. */
 export interface MockConnection {
   id?: string | number;

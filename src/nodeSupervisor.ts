@@ -1,0 +1,155 @@
+import type { Redis } from "ioredis";
+import type { ChatAvailability } from "./availability";
+import type { ControlChannel } from "./controlChannel";
+import type { LocalRoomIndex } from "./localRoomIndex";
+import type { Membership } from "./membership";
+import type { NodeLiveness } from "./nodeLiveness";
+import type { ChatPubSub } from "./pubSub";
+import type { Reaper } from "./reaper";
+import type { ChatLogger } from "./types";
+
+export interface NodeSupervisorParts {
+  liveness: NodeLiveness;
+  reaper: Reaper;
+  membership: Membership;
+  pubSub: ChatPubSub;
+  control: ControlChannel;
+  availability: ChatAvailability;
+  index: LocalRoomIndex;
+  /** The store's connection and the publisher's (the pub/sub server), whose run ids make this node's mark. */
+  redis: { client: Redis; publisher: Redis };
+  log: ChatLogger;
+}
+
+/** The notice a node sends once it has recovered from an outage. */
+export const nodeRecoveredNotice = "nodeRecovered";
+
+/**
+ * Keeps what this node holds true in Redis: it refreshes the node's liveness every third of
+ * `nodeTimeout`, reaps the nodes whose liveness expired, and recovers after Redis was unreachable:
+ * resubscribes, writes its members back, and, when Redis itself restarted, waits (at most
+ * `nodeTimeout`) for the other nodes to have recovered too before answering OK to messages again,
+ * since until then their members might not hear them.
+ */
+export class NodeSupervisor {
+  private timer?: NodeJS.Timeout;
+  /** The other live nodes and their marks, as of the last sweep. */
+  private peers = new Map<string, string>();
+  private readonly peerWaiters = new Map<string, (mark: string) => void>();
+  private sweepAfter = 0;
+  private recovering?: Promise<void>;
+
+  constructor(private readonly parts: NodeSupervisorParts) {}
+
+  async start() {
+    const { liveness } = this.parts;
+    liveness.mark = await this.redisMark();
+    await liveness.register();
+    await this.sweep();
+    this.timer = setInterval(() => void this.tick(), liveness.timeout / 3);
+    this.timer.unref();
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    for (const settle of this.peerWaiters.values()) settle("");
+  }
+
+  /** Recovers after an outage, once; a call while it runs waits for that run. */
+  recover(): Promise<void> {
+    this.recovering ??= this.runRecovery().finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
+  }
+
+  /** Another node says it has recovered against the Redis of `mark`. */
+  peerRecovered(nodeId: string, mark: string) {
+    this.peerWaiters.get(nodeId)?.(mark);
+  }
+
+  private async tick() {
+    const { availability, liveness, membership, log } = this.parts;
+    try {
+      if (availability.needsRecovery) {
+        if (availability.connectionsReady) await this.recover();
+        return;
+      }
+      if (!(await liveness.refresh())) {
+        log(
+          "this node's liveness had expired (other nodes may have reaped its members): writing them back",
+          "warning",
+        );
+        await membership.restore();
+      }
+      if (Date.now() >= this.sweepAfter) await this.sweep();
+    } catch (error) {
+      log("node upkeep failed; it is tried again", "debug", {
+        error: String(error),
+      });
+    }
+  }
+
+  private async sweep() {
+    const { alive, dead } = await this.parts.liveness.otherNodes();
+    this.peers = alive;
+    for (const nodeId of dead) await this.parts.reaper.reapNode(nodeId);
+  }
+
+  private async runRecovery() {
+    const { availability, liveness, pubSub, membership, control, index, log } =
+      this.parts;
+    const outageMark = availability.outageMark;
+    const previousMark = liveness.mark;
+    liveness.mark = await this.redisMark();
+    await pubSub.resubscribe(index.roomNames());
+    await membership.restore();
+    await liveness.register();
+    await control.notify(nodeRecoveredNotice, { mark: liveness.mark });
+    const restarted = liveness.mark !== previousMark;
+    if (restarted) await this.waitForPeers(liveness.mark);
+    // Give the other nodes a full nodeTimeout to refresh their liveness before any is taken for dead.
+    this.sweepAfter = Date.now() + liveness.timeout;
+    availability.recovered(outageMark);
+    log(
+      `chat recovered after Redis was unreachable${restarted ? " (Redis had restarted)" : ""}: members written back, channels resubscribed`,
+      "notice",
+    );
+  }
+
+  private async waitForPeers(mark: string) {
+    const { liveness } = this.parts;
+    const waits = [...this.peers.keys()].map(
+      (nodeId) =>
+        new Promise<void>((resolve) =>
+          this.peerWaiters.set(nodeId, (peerMark) => {
+            if (peerMark === mark || peerMark === "") resolve();
+          }),
+        ),
+    );
+    const { alive } = await liveness.otherNodes();
+    for (const [nodeId, peerMark] of alive)
+      this.peerRecovered(nodeId, peerMark);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(waits),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, liveness.timeout);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.peerWaiters.clear();
+  }
+
+  /** The run ids of the store's and the pub/sub's Redis servers: they change when either restarts. */
+  private async redisMark() {
+    const { client, publisher } = this.parts.redis;
+    const ids = await Promise.all(
+      [...new Set([client, publisher])].map(async (connection) => {
+        const info = String(await connection.info("server"));
+        return /run_id:(\w+)/.exec(info)?.[1] ?? "memory";
+      }),
+    );
+    return ids.join("/");
+  }
+}

@@ -1,0 +1,63 @@
+import type { Redis } from "ioredis";
+import type { ChatKeys } from "./keys";
+import type { RoomStore, StoredMember } from "./roomStore";
+import type { ChatLogger } from "./types";
+
+export type ReapedHandler = (
+  room: string,
+  member: StoredMember,
+) => Promise<void>;
+
+/**
+ * Removes the members of a dead node. One survivor claims the node; whoever runs the reap script for a
+ * member first gets it back and nobody after, so each membership is reaped, and reported, exactly once
+ * even if two survivors overlap (a claim that expired with its survivor).
+ */
+export class Reaper {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: ChatKeys,
+    private readonly store: RoomStore,
+    private readonly nodeId: string,
+    private readonly claimTimeout: number,
+    private readonly onReaped: ReapedHandler,
+    private readonly log: ChatLogger,
+  ) {}
+
+  /** Reaps every member of a dead node, unless another survivor has claimed it. Returns how many it reaped. */
+  async reapNode(deadNodeId: string): Promise<number> {
+    const claim = this.keys.nodeReaper(deadNodeId);
+    const claimed = await this.redis.set(
+      claim,
+      this.nodeId,
+      "PX",
+      this.claimTimeout,
+      "NX",
+    );
+    if (claimed !== "OK") return 0;
+    let reaped = 0;
+    const rooms = await this.redis.smembers(this.keys.nodeRooms(deadNodeId));
+    for (const room of rooms)
+      reaped += await this.reapMembers(room, deadNodeId);
+    await Promise.all([
+      this.redis.del(this.keys.nodeRooms(deadNodeId), claim),
+      this.redis.srem(this.keys.nodes, deadNodeId),
+    ]);
+    this.log(
+      `reaped ${reaped} members of dead node "${deadNodeId}" in ${rooms.length} rooms`,
+      "notice",
+    );
+    return reaped;
+  }
+
+  /** Reaps members a node holds in one room (only `connectionIds`, when given). Returns how many this call removed. */
+  async reapMembers(
+    room: string,
+    holderNodeId: string,
+    connectionIds: readonly string[] = [],
+  ): Promise<number> {
+    const members = await this.store.reap(room, holderNodeId, connectionIds);
+    for (const member of members) await this.onReaped(room, member);
+    return members.length;
+  }
+}
