@@ -114,7 +114,12 @@ describe("specHelper connections and actionhero's own chat entry points", () => 
       await api.redis.clients.client.keys("actionhero:chatRoom:*"),
     ).toEqual([]);
     expect((await api.redis.clients.client.keys("ah-chat:*")).sort()).toEqual([
+      `ah-chat:node:${api.chatRoom.nodeId}`,
+      "ah-chat:nodes",
       "ah-chat:rooms",
+      "ah-chat:{defaultRoom}:room",
+      "ah-chat:{lobby}:room",
+      "ah-chat:{otherRoom}:room",
     ]);
   });
 

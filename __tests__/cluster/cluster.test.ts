@@ -67,7 +67,7 @@ describe("three actionhero nodes on one real Redis", () => {
     const subscribers = async () =>
       Number(
         (
-          (await redis.pubsub("NUMSUB", `ah-chat:room:${room}`)) as [
+          (await redis.pubsub("NUMSUB", `ah-chat:{${room}}:messages`)) as [
             string,
             number,
           ]
@@ -149,7 +149,7 @@ describe("three actionhero nodes on one real Redis", () => {
     expect(
       (await clients[b].send({ event: "detailsView" })).data.rooms,
     ).toEqual([]);
-    expect(await redis.exists("ah-chat:members:doomed")).toBe(0);
+    expect(await redis.exists("ah-chat:{doomed}:members")).toBe(0);
     expect(await redis.sismember("ah-chat:rooms", "doomed")).toBe(0);
   });
 });

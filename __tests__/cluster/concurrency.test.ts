@@ -26,7 +26,7 @@ describe(`${connectionCount} connections on three nodes joining and leaving one 
       .map((client) => client.id);
   };
   const storedMembers = async (room: string) =>
-    (await redis.hkeys(`ah-chat:members:${room}`)).sort();
+    (await redis.hkeys(`ah-chat:{${room}}:members`)).sort();
   const roomStatusOnEveryNode = (room: string) =>
     Promise.all(
       [0, 1, 2].map(async (n) =>

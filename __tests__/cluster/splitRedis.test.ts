@@ -53,7 +53,7 @@ describe("rooms on one Redis server and messages through another", () => {
     await clients[1].say("lobby", "across two servers");
     await clients[0].hears("lobby", "across two servers");
 
-    expect((await store.hkeys("ah-chat:members:lobby")).sort()).toEqual(
+    expect((await store.hkeys("ah-chat:{lobby}:members")).sort()).toEqual(
       clients.map((client) => client.id).sort(),
     );
     expect(await pubSub.keys("ah-chat:*")).toEqual([]);
@@ -62,7 +62,7 @@ describe("rooms on one Redis server and messages through another", () => {
     app.disconnect();
     expect(
       (
-        (await pubSub.pubsub("NUMSUB", "ah-chat:room:lobby")) as [
+        (await pubSub.pubsub("NUMSUB", "ah-chat:{lobby}:messages")) as [
           string,
           number,
         ]

@@ -1,14 +1,11 @@
-import {
-  newMemoryRedis,
-  startEngineNode,
-  type EngineNode,
-} from "../helpers/engineNode";
+import { startEngineNode, type EngineNode } from "../helpers/engineNode";
+import { describeOnEachRedis } from "../helpers/redisBackends";
 
-describe("members", () => {
+describeOnEachRedis("members", ({ newRedis }) => {
   let node: EngineNode;
 
   beforeEach(async () => {
-    node = await startEngineNode(newMemoryRedis(), "node-a");
+    node = await startEngineNode(await newRedis(), "node-a");
     await node.engine.add("lobby");
   });
   afterEach(() => node.stop());

@@ -1,19 +1,16 @@
 import { RoomMessage } from "../../src";
-import {
-  newMemoryRedis,
-  startEngineNode,
-  type EngineNode,
-} from "../helpers/engineNode";
+import { startEngineNode, type EngineNode } from "../helpers/engineNode";
+import { describeOnEachRedis } from "../helpers/redisBackends";
 import type { TestConnection } from "../helpers/testConnection";
 
-describe("messages", () => {
+describeOnEachRedis("messages", ({ newRedis }) => {
   let node: EngineNode;
   let alice: TestConnection;
   let bob: TestConnection;
   let carol: TestConnection;
 
   beforeEach(async () => {
-    node = await startEngineNode(newMemoryRedis(), "node-a");
+    node = await startEngineNode(await newRedis(), "node-a");
     await node.engine.add("lobby");
     await node.engine.add("kitchen");
     alice = node.connect("alice");
@@ -127,7 +124,7 @@ describe("messages", () => {
     const threeDelivered = new Promise<void>(
       (resolve) => (allDelivered = resolve),
     );
-    const counting = await startEngineNode(newMemoryRedis(), "node-c", {
+    const counting = await startEngineNode(await newRedis(), "node-c", {
       deliver: (_connection, message) => {
         if (delivered.push(message) === 3) allDelivered();
       },

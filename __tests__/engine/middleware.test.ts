@@ -1,17 +1,14 @@
-import {
-  newMemoryRedis,
-  startEngineNode,
-  type EngineNode,
-} from "../helpers/engineNode";
+import { startEngineNode, type EngineNode } from "../helpers/engineNode";
+import { describeOnEachRedis } from "../helpers/redisBackends";
 import type { TestConnection } from "../helpers/testConnection";
 
-describe("chat middleware", () => {
+describeOnEachRedis("chat middleware", ({ newRedis }) => {
   let node: EngineNode;
   let alice: TestConnection;
   let bob: TestConnection;
 
   beforeEach(async () => {
-    node = await startEngineNode(newMemoryRedis(), "node-a");
+    node = await startEngineNode(await newRedis(), "node-a");
     await node.engine.add("lobby");
     alice = node.connect("alice");
     bob = node.connect("bob");

@@ -1,17 +1,14 @@
 import type { Redis } from "ioredis";
-import {
-  newMemoryRedis,
-  startEngineNode,
-  type EngineNode,
-} from "../helpers/engineNode";
+import { startEngineNode, type EngineNode } from "../helpers/engineNode";
+import { describeOnEachRedis } from "../helpers/redisBackends";
 
-describe("several nodes on one Redis", () => {
+describeOnEachRedis("several nodes on one Redis", ({ newRedis }) => {
   let redis: Redis;
   let a: EngineNode;
   let b: EngineNode;
 
   beforeEach(async () => {
-    redis = newMemoryRedis();
+    redis = await newRedis();
     a = await startEngineNode(redis, "node-a");
     b = await startEngineNode(redis, "node-b");
     await a.engine.add("lobby");
@@ -71,36 +68,100 @@ describe("several nodes on one Redis", () => {
     });
   });
 
-  test("addMember for a connection no node holds is an error once the nodes have had time to answer", async () => {
-    await expect(a.engine.addMember("nobody", "lobby")).rejects.toThrow(
-      'connection "nobody" is not connected to any node',
-    );
+  test("addMember for a connection no node holds is an error as soon as every live node has said so", async () => {
+    const patient = await startEngineNode(redis, "node-p", {
+      rpcTimeout: 20_000,
+    });
+    const asked = Date.now();
+    await expect(
+      patient.engine.addMember("nobody", "lobby"),
+    ).rejects.toMatchObject({
+      code: "CONNECTION_NOT_FOUND",
+      message: 'connection "nobody" is not connected to any node',
+    });
+    expect(Date.now() - asked).toBeLessThan(10_000);
+    await patient.stop();
   });
 
-  test("removeMember of a member whose node died removes what is stored", async () => {
-    // What a node that died without cleaning up leaves behind.
-    await redis.hset(
-      "test:members:lobby",
-      "bob",
-      JSON.stringify({ id: "bob", host: "dead-node", joinedAt: 1 }),
+  test("replies go to the asking node's inbox, never to the channel every node hears", async () => {
+    const listener = redis.duplicate();
+    const heard: string[] = [];
+    listener.on("message", (_channel: string, json: string) =>
+      heard.push(JSON.parse(json).type),
     );
+    await listener.subscribe("test:control");
+    b.connect("bob");
+    expect(await a.engine.addMember("bob", "lobby")).toBe(true);
     expect(await a.engine.removeMember("bob", "lobby")).toBe(true);
-    expect((await a.engine.roomStatus("lobby")).membersCount).toBe(0);
-    expect(a.logs.join("\n")).toContain(
-      'removed member "bob" of room "lobby", whose node did not answer',
-    );
+    await listener.unsubscribe("test:control");
+    listener.disconnect();
+    expect(heard).toEqual(["addMember"]);
   });
 
-  test("destroy on one node removes the members of every node, and they are told", async () => {
+  test("removeMember of a member whose node died reaps it: leave middleware gets a stand-in", async () => {
+    // What a node that died without cleaning up leaves behind.
+    const details = { id: "bob", host: "dead-node", joinedAt: 1 };
+    await redis.hset("test:{lobby}:members", "bob", JSON.stringify(details));
+    await redis.hset("test:{lobby}:holders", "bob", "dead-node#1");
+    const left: unknown[] = [];
+    a.engine.addMiddleware({
+      name: "track",
+      leave: (connection) => void left.push(connection),
+    });
+    expect(await a.engine.removeMember("bob", "lobby")).toBe(true);
+    expect(await a.engine.removeMember("bob", "lobby")).toBe(false);
+    expect((await a.engine.roomStatus("lobby")).membersCount).toBe(0);
+    expect(left).toEqual([
+      expect.objectContaining({
+        id: "bob",
+        reaped: true,
+        memberDetails: details,
+        rooms: [],
+      }),
+    ]);
+  });
+
+  test("destroy on one node resolves once every node has dropped its members, and they are told", async () => {
     const alice = a.connect("alice");
     const bob = b.connect("bob");
     await a.engine.addMember("alice", "lobby");
     await b.engine.addMember("bob", "lobby");
     await a.engine.destroy("lobby");
-    await bob.hears("lobby", 'room "lobby" was destroyed');
     expect(bob.rooms).toEqual([]);
     expect(alice.rooms).toEqual([]);
+    expect(bob.heard("lobby", 'room "lobby" was destroyed')).toBe(true);
     expect(await b.engine.exists("lobby")).toBe(false);
+  });
+
+  test("a destroy notice about an earlier life of a room does not drop a member of the room created again", async () => {
+    const bob = b.connect("bob");
+    await b.engine.addMember("bob", "lobby");
+    const firstLife = await redis.get("test:{lobby}:room");
+    await a.engine.destroy("lobby");
+    await a.engine.add("lobby");
+    await b.engine.addMember("bob", "lobby");
+    // The destroy of the first life, arriving late: bob is answered for, and stays.
+    const inbox = redis.duplicate();
+    const answered = new Promise((resolve) =>
+      inbox.on("message", (_channel: string, json: string) => resolve(json)),
+    );
+    await inbox.subscribe("test:node:node-late:inbox");
+    await redis.publish(
+      `test:node:${b.engine.nodeId}:inbox`,
+      JSON.stringify({
+        serverToken: "test-token",
+        from: "node-late",
+        type: "dropDestroyed",
+        requestId: "late",
+        body: { room: "lobby", memberIds: ["bob"], generation: firstLife },
+      }),
+    );
+    await answered;
+    inbox.disconnect();
+    expect(bob.rooms).toEqual(["lobby"]);
+    expect(Object.keys((await a.engine.roomStatus("lobby")).members)).toEqual([
+      "bob",
+    ]);
   });
 
   test("control messages without the application's serverToken are ignored", async () => {

@@ -1,14 +1,11 @@
-import {
-  newMemoryRedis,
-  startEngineNode,
-  type EngineNode,
-} from "../helpers/engineNode";
+import { startEngineNode, type EngineNode } from "../helpers/engineNode";
+import { describeOnEachRedis } from "../helpers/redisBackends";
 
-describe("rooms", () => {
+describeOnEachRedis("rooms", ({ newRedis }) => {
   let node: EngineNode;
 
   beforeEach(async () => {
-    node = await startEngineNode(newMemoryRedis(), "node-a");
+    node = await startEngineNode(await newRedis(), "node-a");
   });
   afterEach(() => node.stop());
 
@@ -121,17 +118,25 @@ describe("rooms", () => {
   });
 
   test("keys live under the configured prefix", async () => {
-    const redis = newMemoryRedis();
+    const redis = await newRedis();
     const prefixed = await startEngineNode(redis, "node-p", {
       keyPrefix: "app-one:",
     });
     await prefixed.engine.add("lobby");
     prefixed.connect("alice");
     await prefixed.engine.addMember("alice", "lobby");
-    expect((await redis.keys("*")).sort()).toEqual([
-      "app-one:members:lobby",
-      "app-one:rooms",
-    ]);
+    const node = prefixed.engine.nodeId;
+    expect((await redis.keys("*")).sort()).toEqual(
+      [
+        "app-one:rooms",
+        "app-one:nodes",
+        `app-one:node:${node}`,
+        `app-one:node:${node}:rooms`,
+        "app-one:{lobby}:room",
+        "app-one:{lobby}:members",
+        "app-one:{lobby}:holders",
+      ].sort(),
+    );
     await prefixed.stop();
   });
 });

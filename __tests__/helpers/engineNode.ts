@@ -1,18 +1,13 @@
-import RedisMock from "ioredis-mock";
+import { EventEmitter } from "events";
 import type { Redis } from "ioredis";
 import { ChatEngine, type ChatEngineOptions } from "../../src";
 import { TestConnection } from "./testConnection";
 
-let nextDatabase = 1000;
-
-/** A fresh in-memory Redis: the engines given it are nodes of one application. */
-export function newMemoryRedis(): Redis {
-  return new RedisMock({ port: nextDatabase++ }) as unknown as Redis;
-}
-
 export interface EngineNode {
   engine: ChatEngine;
   logs: string[];
+  /** Resolves once the node has logged a line containing `text`. */
+  logged(text: string): Promise<void>;
   connect(id: string): TestConnection;
   disconnect(connection: TestConnection): Promise<void>;
   stop(): Promise<void>;
@@ -26,24 +21,39 @@ export async function startEngineNode(
 ): Promise<EngineNode> {
   const connections = new Map<string, TestConnection>();
   const logs: string[] = [];
+  const logEvents = new EventEmitter();
   const subscriber = redis.duplicate();
   const engine = new ChatEngine({
-    nodeId,
+    serverId: nodeId,
     serverToken: "test-token",
     keyPrefix: "test:",
     maxRoomNameLength: 64,
     maxMessageLength: 1000,
     rpcTimeout: 300,
+    nodeTimeout: 1000,
     defaultMiddlewarePriority: 100,
     redis: { client: redis, publisher: redis, subscriber },
     connections: { get: (id) => connections.get(id) },
-    log: (message) => logs.push(message),
+    log: (message) => {
+      logs.push(message);
+      logEvents.emit("log", message);
+    },
     ...options,
   });
   await engine.start();
   return {
     engine,
     logs,
+    logged: (text) =>
+      new Promise((resolve) => {
+        if (logs.some((line) => line.includes(text))) return resolve();
+        const listener = (line: string) => {
+          if (!line.includes(text)) return;
+          logEvents.off("log", listener);
+          resolve();
+        };
+        logEvents.on("log", listener);
+      }),
     connect(id) {
       const connection = new TestConnection(id);
       connections.set(id, connection);

@@ -17,7 +17,7 @@ test("stopping the server says goodbye to each connection, takes it out of its r
   await client.closed;
   expect(client.received.at(-1)).toEqual({ status: "Bye", context: "api" });
   const store = new RedisMock();
-  expect(await store.hkeys("ah-chat:members:lobby")).toEqual([]);
+  expect(await store.hkeys("ah-chat:{lobby}:members")).toEqual([]);
   store.disconnect();
   const server = net.createServer();
   await new Promise<void>((resolve, reject) =>
