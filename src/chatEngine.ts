@@ -9,7 +9,7 @@ import { LocalRoomIndex } from "./localRoomIndex";
 import { Membership } from "./membership";
 import { ChatMiddlewareStack, type ChatMiddleware } from "./middleware";
 import { NodeLiveness } from "./nodeLiveness";
-import { NodeSupervisor, nodeRecoveredNotice } from "./nodeSupervisor";
+import { NodeSupervisor, nodeReadyNotice } from "./nodeSupervisor";
 import { ChatPubSub } from "./pubSub";
 import { Reaper } from "./reaper";
 import { RoomDelivery } from "./roomDelivery";
@@ -452,8 +452,8 @@ export class ChatEngine {
         body.generation === undefined ? undefined : String(body.generation),
       ),
     );
-    this.control.on(nodeRecoveredNotice, (body, from) =>
-      this.supervisor.peerRecovered(from, String(body.mark)),
+    this.control.on(nodeReadyNotice, (body, from) =>
+      this.supervisor.peerReady(from, String(body.mark)),
     );
   }
 

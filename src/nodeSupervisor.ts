@@ -21,8 +21,8 @@ export interface NodeSupervisorParts {
   log: ChatLogger;
 }
 
-/** The notice a node sends once it has recovered from an outage. */
-export const nodeRecoveredNotice = "nodeRecovered";
+/** The notice a node sends when it has started, and again once it has recovered from an outage. */
+export const nodeReadyNotice = "nodeReady";
 
 /**
  * Keeps what this node holds true in Redis: it refreshes the node's liveness every third of
@@ -46,6 +46,7 @@ export class NodeSupervisor {
     liveness.mark = await this.redisMark();
     await liveness.register();
     await this.sweep();
+    await this.parts.control.notify(nodeReadyNotice, { mark: liveness.mark });
     this.timer = setInterval(() => void this.tick(), liveness.timeout / 3);
     this.timer.unref();
   }
@@ -63,8 +64,9 @@ export class NodeSupervisor {
     return this.recovering;
   }
 
-  /** Another node says it has recovered against the Redis of `mark`. */
-  peerRecovered(nodeId: string, mark: string) {
+  /** Another node says it is ready (started, or recovered) on the Redis of `mark`. */
+  peerReady(nodeId: string, mark: string) {
+    this.peers.set(nodeId, mark);
     this.peerWaiters.get(nodeId)?.(mark);
   }
 
@@ -105,7 +107,7 @@ export class NodeSupervisor {
     await pubSub.resubscribe(index.roomNames());
     await membership.restore();
     await liveness.register();
-    await control.notify(nodeRecoveredNotice, { mark: liveness.mark });
+    await control.notify(nodeReadyNotice, { mark: liveness.mark });
     const restarted = liveness.mark !== previousMark;
     if (restarted) await this.waitForPeers(liveness.mark);
     // Give the other nodes a full nodeTimeout to refresh their liveness before any is taken for dead.
@@ -128,8 +130,7 @@ export class NodeSupervisor {
         ),
     );
     const { alive } = await liveness.otherNodes();
-    for (const [nodeId, peerMark] of alive)
-      this.peerRecovered(nodeId, peerMark);
+    for (const [nodeId, peerMark] of alive) this.peerReady(nodeId, peerMark);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(waits),
