@@ -70,6 +70,15 @@ export class ClusterNode {
     return node;
   }
 
+  get ports() {
+    return { port: this.port, socketPort: this.socketPort };
+  }
+
+  /** Kills the node with SIGKILL: it cleans up nothing, as when a machine or process dies. */
+  kill() {
+    return stopChildProcess(this.process, () => this.process.kill("SIGKILL"));
+  }
+
   /** Stops the node the way actionhero stops: servers first, then chat cleans up. */
   stop() {
     return stopChildProcess(this.process, () => this.process.send("stop"));

@@ -15,24 +15,40 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A real redis-server of the tests' own, on a free port, keeping nothing on disk. */
+export interface RedisServerOptions {
+  /** Keep data across restarts in an append-only file in this folder (by default nothing is kept). */
+  appendOnlyDirectory?: string;
+}
+
+/** A real redis-server of the tests' own, on a free port; it can be stopped and started again on that port. */
 export class RedisServer {
+  private process?: ChildProcess;
+
   private constructor(
-    private readonly process: ChildProcess,
     readonly port: number,
+    private readonly options: RedisServerOptions,
   ) {}
 
-  static async start(): Promise<RedisServer> {
-    const port = await freePort();
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), options);
+    await server.launch();
+    return server;
+  }
+
+  /** Starts it again on its port, after `stop`. */
+  async launch() {
+    const { appendOnlyDirectory } = this.options;
+    const persistence = appendOnlyDirectory
+      ? ["--appendonly", "yes", "--dir", appendOnlyDirectory]
+      : ["--appendonly", "no"];
     const child = spawn("redis-server", [
       "--port",
-      String(port),
+      String(this.port),
       "--bind",
       "127.0.0.1",
       "--save",
       "",
-      "--appendonly",
-      "no",
+      ...persistence,
     ]);
     await new Promise<void>((resolve, reject) => {
       let output = "";
@@ -52,7 +68,7 @@ export class RedisServer {
       });
     });
     child.removeAllListeners("exit");
-    return new RedisServer(child, port);
+    this.process = child;
   }
 
   client() {
@@ -63,10 +79,13 @@ export class RedisServer {
     });
   }
 
+  /** Shuts it down (with an append-only file, after writing it out). */
   stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
-      this.process.once("exit", () => resolve());
-      this.process.kill("SIGTERM");
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
     });
   }
 }

@@ -76,6 +76,8 @@ export class WebsocketTestClient {
   private readonly events = new EventEmitter();
 
   private constructor(readonly client: ActionheroWebsocketClient) {
+    // A test may wait for many messages at once.
+    this.events.setMaxListeners(0);
     client.on("message", (message: Record<string, any>) => {
       this.received.push(message);
       this.events.emit("message", message);
