@@ -115,14 +115,16 @@ export class ControlChannel {
     try {
       message = JSON.parse(json) as ControlMessage;
     } catch {
-      return this.log("ignored a control message that is not JSON", "warning");
+      this.log("ignored a control message that is not JSON", "warning");
+      return;
     }
     if (!message || message.serverToken !== this.serverToken) {
-      return this.log(
+      this.log(
         "ignored a control message without this application's serverToken",
         "warning",
         { type: message?.type, from: message?.from },
       );
+      return;
     }
     if (message.from === this.nodeId) return;
     if (message.type === "reply") return this.settle(message);
