@@ -24,6 +24,7 @@ export type {
   MessageEnvelope,
   MessagePayload,
   MockConnection,
+  ReapedConnection,
   RoomStatus,
   Sender,
 } from "./src/types";

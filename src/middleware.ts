@@ -2,6 +2,7 @@ import type {
   ChatConnection,
   MaybePromise,
   MessagePayload,
+  ReapedConnection,
   Sender,
 } from "./types";
 
@@ -22,8 +23,14 @@ export interface ChatMiddleware {
   priority?: number;
   /** Before a connection enters a room; throwing refuses it. */
   join?: MembershipHook;
-  /** Before a connection leaves a room; throwing refuses it (not when the connection closes or the room is destroyed). */
-  leave?: MembershipHook;
+  /**
+   * Before a connection leaves a room; throwing refuses it (not when the connection closes, the room
+   * is destroyed, or the member is reaped from a dead node: then `connection` is a `ReapedConnection`).
+   */
+  leave?: (
+    connection: ChatConnection | ReapedConnection,
+    room: string,
+  ) => MaybePromise<unknown>;
   /** Once per message, on the sender's node, before it is published. */
   onSayReceive?: MessageHook;
   /** Once per receiving connection, before delivery. */

@@ -12,6 +12,7 @@ interface SayOutcome {
   ok: boolean;
   error?: string;
   afterRestart: boolean;
+  at: number;
 }
 
 describe.each([
@@ -87,6 +88,7 @@ describe.each([
           ok: response.status === "OK",
           error: response.error,
           afterRestart: restarted,
+          at: Date.now(),
         });
         for (const check of [...waiting]) check();
         // About 100 says a second from each sender.
@@ -98,12 +100,14 @@ describe.each([
     await redisServer.stop();
     await until(() => [0, 1].every((s) => count(s, (o) => !o.ok) >= 1));
     await redisServer.launch();
+    const launchedAt = Date.now();
     restarted = true;
     await until(() =>
       [0, 1].every((s) => count(s, (o) => o.ok && o.afterRestart) >= 20),
     );
     sending = false;
     await Promise.all(traffic);
+    const firstOkAfterRestart = outcomes.find((o) => o.ok && o.afterRestart);
 
     const failures = outcomes.filter((outcome) => !outcome.ok);
     expect(failures.length).toBeGreaterThan(0);
@@ -122,6 +126,22 @@ describe.each([
         .map((client) => `${outcome.text} at ${client.id}`),
     );
     expect(lost).toEqual([]);
+    fs.writeFileSync(
+      path.join(
+        __dirname,
+        "..",
+        "artifacts",
+        `redis-restart-${persistent ? "appendonly" : "empty"}.json`,
+      ),
+      JSON.stringify({
+        answeredOk: answeredOk.length,
+        answeredUnavailable: failures.length,
+        lost: lost.length,
+        firstOkAfterRedisBackMs: firstOkAfterRestart
+          ? firstOkAfterRestart.at - launchedAt
+          : null,
+      }),
+    );
 
     for (const [room, members] of [
       ["traffic", clients],
