@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { isReady } from "../src/availability";
 import type { ChatConfig, RedisConnectionConfig } from "../src/config";
 
 export interface ChatRedisConnections {
@@ -79,7 +80,7 @@ export async function connectionsReady(connections: ChatRedisConnections) {
   const { client, subscriber, publisher } = connections;
   await Promise.all(
     [...new Set([client, subscriber, publisher])].map((connection) =>
-      connection.status === undefined || connection.status === "ready"
+      isReady(connection)
         ? undefined
         : new Promise((resolve) => connection.once("ready", resolve)),
     ),

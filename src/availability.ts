@@ -1,6 +1,11 @@
 import type { Redis } from "ioredis";
 import { chatErrors } from "./errors";
 
+/** Whether a connection answers commands now (ioredis-mock has no status: it always does). */
+export function isReady(connection: Redis) {
+  return connection.status === undefined || connection.status === "ready";
+}
+
 /**
  * Whether this node can reach Redis, so that chat answers "unavailable" at once instead of letting
  * ioredis queue a message and answering OK for something that may never arrive. Every lost connection
@@ -8,9 +13,10 @@ import { chatErrors } from "./errors";
  * members back and resubscribed).
  */
 export class ChatAvailability {
-  private outages = 0;
-  private readonly outageListeners = new Set<() => void>();
+  /** How many times a connection was lost. */
+  private outageCount = 0;
   private recovering = false;
+  private readonly outageListeners = new Set<() => void>();
   private readonly connections: Redis[];
 
   constructor(
@@ -24,26 +30,28 @@ export class ChatAvailability {
     }
   }
 
-  /** Every connection answers (ioredis-mock has no status: it always does) and no recovery is pending. */
+  /** Every connection answers and no recovery is pending. */
   get available() {
     return !this.recovering && this.connectionsReady;
   }
 
   get connectionsReady() {
-    return this.connections.every(
-      (connection) =>
-        connection.status === undefined || connection.status === "ready",
-    );
+    return this.connections.every(isReady);
   }
 
+  /** A connection was lost, and the node has not recovered since. */
   get needsRecovery() {
     return this.recovering;
   }
 
-  /** Throws `CHAT_UNAVAILABLE` unless available; returns a mark for `assertNoOutageSince`. */
-  assertAvailable(): number {
+  /** The outages so far, to tell `recovered` which recovery ended. */
+  get outages() {
+    return this.outageCount;
+  }
+
+  /** Throws `CHAT_UNAVAILABLE` unless available. */
+  assertAvailable() {
     if (!this.available) throw chatErrors.unavailable();
-    return this.outages;
   }
 
   /**
@@ -51,14 +59,15 @@ export class ChatAvailability {
    * rejects with `CHAT_UNAVAILABLE` at once, as what was sent may not arrive everywhere.
    */
   guard<T>(work: () => Promise<T>): Promise<T> {
-    const mark = this.assertAvailable();
+    this.assertAvailable();
+    const outagesBefore = this.outageCount;
     return new Promise<T>((resolve, reject) => {
       const onOutage = () => reject(chatErrors.unavailable());
       this.outageListeners.add(onOutage);
       work().then(
         (result) => {
           this.outageListeners.delete(onOutage);
-          if (this.outages === mark) resolve(result);
+          if (this.outageCount === outagesBefore) resolve(result);
           else reject(chatErrors.unavailable());
         },
         (error: unknown) => {
@@ -69,13 +78,9 @@ export class ChatAvailability {
     });
   }
 
-  /** Marks the recovery that began at `mark` as done, unless another outage began since. */
-  recovered(mark: number) {
-    if (this.outages === mark) this.recovering = false;
-  }
-
-  get outageMark() {
-    return this.outages;
+  /** Marks the recovery that began after `outages` outages as done, unless another began since. */
+  recovered(outages: number) {
+    if (this.outageCount === outages) this.recovering = false;
   }
 
   stop() {
@@ -86,7 +91,7 @@ export class ChatAvailability {
   }
 
   private readonly onClose = () => {
-    this.outages++;
+    this.outageCount++;
     this.recovering = true;
     for (const onOutage of this.outageListeners) onOutage();
     this.outageListeners.clear();

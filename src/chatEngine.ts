@@ -137,7 +137,7 @@ export class ChatEngine {
       this.store,
       this.nodeId,
       options.nodeTimeout,
-      (room, member) => this.membership.reaped(room, member),
+      (room, member) => this.membership.runLeaveForReaped(room, member),
       log,
     );
     this.supervisor = new NodeSupervisor({
@@ -174,7 +174,13 @@ export class ChatEngine {
     this.supervisor.stop();
     this.control.close();
     await this.pubSub.stop(this.index.roomNames());
-    await this.liveness.deregister();
+    if (this.availability.available && !this.membership.restoreNeeded)
+      await this.liveness.deregister();
+    else
+      this.options.log(
+        "stopped without Redis being told of every leave: the other nodes reap this node's members once its liveness expires",
+        "warning",
+      );
     this.availability.stop();
   }
 
@@ -453,7 +459,7 @@ export class ChatEngine {
       ),
     );
     this.control.on(nodeReadyNotice, (body, from) =>
-      this.supervisor.peerReady(from, String(body.mark)),
+      this.supervisor.peerReady(from, String(body.redisRunIds)),
     );
   }
 

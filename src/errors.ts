@@ -12,6 +12,7 @@ export class ChatError extends Error {
 export type ChatErrorCode =
   | "ROOM_REQUIRED"
   | "ROOM_NAME_TOO_LONG"
+  | "ROOM_NAME_INVALID"
   | "ROOM_NOT_FOUND"
   | "NOT_A_MEMBER"
   | "MESSAGE_REQUIRED"
@@ -28,6 +29,11 @@ export const chatErrors = {
     new ChatError(
       "ROOM_NAME_TOO_LONG",
       `room name "${room.slice(0, 32)}..." is longer than ${max} characters`,
+    ),
+  roomNameInvalid: (room: string) =>
+    new ChatError(
+      "ROOM_NAME_INVALID",
+      `room name "${room.slice(0, 32)}" may not begin with "}" (its Redis keys could not share a hash slot)`,
     ),
   roomNotFound: (room: string) =>
     new ChatError("ROOM_NOT_FOUND", `room "${room}" does not exist`),

@@ -34,6 +34,7 @@ export interface MembershipParts {
  */
 export class Membership {
   private readonly queue = new SerialQueue();
+  private unwritten = false;
 
   constructor(private readonly parts: MembershipParts) {}
 
@@ -56,23 +57,27 @@ export class Membership {
         details: JSON.stringify(await this.parts.memberDetails(connection)),
         generation: "",
       };
-      // Local first, so a message sent as soon as Redis has the member is delivered to it.
       connection.rooms.push(room);
-      const subscribing = index.add(room, connection, member)
-        ? pubSub.subscribeRoom(room)
-        : undefined;
+      const first = index.add(room, connection, member);
       try {
-        // Noted before the member is stored, so that if this node dies the member can be found.
-        await liveness.noteRoom(room);
-        const [{ outcome, generation }] = await Promise.all([
-          store.join(room, connection.id, member.details, liveness.nodeId),
-          subscribing,
+        // Listening before stored, so no message sent once Redis has the member misses it; and the
+        // room noted before stored, so that if this node dies the member can be found.
+        await Promise.all([
+          first ? pubSub.subscribeRoom(room) : pubSub.subscribed(room),
+          liveness.noteRoom(room),
         ]);
+        const { outcome, generation } = await store.join(
+          room,
+          connection.id,
+          member.details,
+          liveness.nodeId,
+        );
         if (outcome === "noRoom") throw chatErrors.roomNotFound(room);
         member.generation = generation;
         return outcome === "added";
       } catch (error) {
-        await this.release(this.removeLocally(connection, room), room);
+        // Redis may have stored the member before the failure: take it out there too.
+        await this.forget(connection, [room]);
         throw error;
       }
     });
@@ -123,7 +128,7 @@ export class Membership {
           if (generation !== undefined && member.generation !== generation)
             return;
           await this.runLeaveMiddlewareUnrefusable(connection, room);
-          await this.release(this.removeLocally(connection, room), room);
+          if (this.removeLocally(connection, room)) await this.release(room);
           this.parts.notifyDestroyed(connection, room);
         }),
       ),
@@ -131,7 +136,7 @@ export class Membership {
   }
 
   /** Runs the leave middleware for a member reaped from a dead node, with a stand-in for its connection. */
-  async reaped(room: string, member: StoredMember) {
+  async runLeaveForReaped(room: string, member: StoredMember) {
     const standIn: ReapedConnection = {
       id: member.id,
       rooms: [],
@@ -144,34 +149,52 @@ export class Membership {
     await this.runLeaveMiddlewareUnrefusable(standIn, room);
   }
 
+  /** A change this node made locally could not be written to Redis: `restore` must run. */
+  get restoreNeeded() {
+    return this.unwritten;
+  }
+
   /**
    * Makes Redis hold exactly what this node holds: every room it has members in, each member with its
-   * details, and none that left while Redis could not be told. Members of a room destroyed meanwhile
-   * are dropped and told.
+   * details, and none that left while Redis could not be told. A room that is gone is created again if
+   * `recreateLostRooms` (Redis lost it); otherwise it was destroyed, and its members here are dropped
+   * and told, as are those of a room destroyed and created again since they joined.
    */
-  async restore() {
+  async restore(recreateLostRooms: boolean) {
     const { index, liveness, store } = this.parts;
+    this.unwritten = false;
     liveness.forgetNotedRooms();
-    const rooms = index.roomNames();
-    for (const room of rooms) {
-      const held: HeldMember[] = [];
-      for (const [connection, member] of index.members(room) ?? []) {
-        if (member.generation) held.push({ id: connection.id, ...member });
-      }
+    for (const room of index.roomNames()) {
+      const held = [...(index.members(room) ?? [])];
       await liveness.noteRoom(room);
-      const { destroyedIds } = await store.restore(room, liveness.nodeId, held);
-      if (destroyedIds.length > 0) await this.dropDestroyed(room, destroyedIds);
+      const ended = await store.restore(
+        room,
+        liveness.nodeId,
+        held.map(([connection, member]) => ({ id: connection.id, ...member })),
+        recreateLostRooms,
+      );
+      if (ended.length > 0) await this.dropDestroyed(room, ended);
+      // A member that left while the script was on its way may have been written back: leave again.
+      const departed = held
+        .map(([connection]) => connection)
+        .filter((connection) => !index.members(room)?.has(connection));
+      if (departed.length > 0)
+        await Promise.all(
+          departed.map((connection) => store.leave(room, connection.id)),
+        );
+      if (!index.members(room)) await this.release(room);
     }
-    const left = (await liveness.roomsOf(liveness.nodeId)).filter(
-      (room) => !rooms.includes(room),
-    );
-    for (const room of left) {
+    for (const room of await liveness.roomsOf(liveness.nodeId)) {
+      if (index.members(room)) continue;
       await store.reap(room, liveness.nodeId);
-      await liveness.forgetRoom(room);
+      await this.release(room);
     }
   }
 
-  /** Takes a connection out of rooms here, then in Redis. Redis being unreachable does not undo it: `restore` catches up. */
+  /**
+   * Takes a connection out of rooms here, then in Redis. Redis failing does not undo it: the change is
+   * kept here and `restore` writes it.
+   */
   private async forget(connection: ChatConnection, rooms: readonly string[]) {
     const emptied = rooms.filter((room) =>
       this.removeLocally(connection, room),
@@ -180,15 +203,16 @@ export class Membership {
       this.parts.store.leave(room, connection.id),
     );
     // Sent after the leaves, so a node that dies in between still has these rooms noted.
-    const releasing = emptied.map((room) => this.release(true, room));
+    const releasing = emptied.map((room) => this.release(room));
     const outcomes = await Promise.allSettled([...leaving, ...releasing]);
-    for (const outcome of outcomes) {
-      if (outcome.status === "rejected")
-        this.parts.log(
-          `connection "${connection.id}" left its rooms here; Redis is told when it answers`,
-          "debug",
-          { error: String(outcome.reason) },
-        );
+    const failure = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failure) {
+      this.unwritten = true;
+      this.parts.log(
+        `connection "${connection.id}" left its rooms here; Redis is told when it answers`,
+        "debug",
+        { error: String((failure as PromiseRejectedResult).reason) },
+      );
     }
   }
 
@@ -214,12 +238,18 @@ export class Membership {
     return this.parts.index.remove(room, connection);
   }
 
-  /** Once a room has no member here: stop listening to it and un-note it. */
-  private async release(emptied: boolean, room: string) {
-    if (!emptied) return;
+  /**
+   * Once a room has no member here: stop listening to it and un-note it. A join that began meanwhile
+   * notes it again, after the un-noting.
+   */
+  private async release(room: string) {
+    const { pubSub, liveness, index } = this.parts;
+    const forgetting = liveness.forgetRoom(room);
+    const renoting = index.members(room) ? liveness.noteRoom(room) : undefined;
     await Promise.all([
-      this.parts.pubSub.unsubscribeRoom(room),
-      this.parts.liveness.forgetRoom(room),
+      index.members(room) ? undefined : pubSub.unsubscribeRoom(room),
+      forgetting,
+      renoting,
     ]);
   }
 }

@@ -3,12 +3,13 @@ import type { ChatKeys } from "./keys";
 
 /**
  * This node's liveness in Redis, and what it tells of the others. Each node keeps a key that expires
- * `timeout` ms after its last refresh, holding its mark (which Redis it last wrote its members back
- * to), and a set of the rooms it may hold members in, so that the survivors can find them when it dies.
+ * `timeout` ms after its last refresh, holding the run ids of the Redis servers it last wrote its
+ * members back to, and a set of the rooms it may hold members in, so that the survivors can find them
+ * when it dies.
  */
 export class NodeLiveness {
   /** What the liveness key holds: the run ids of the Redis servers this node last recovered against. */
-  mark = "";
+  redisRunIds = "";
   private readonly notedRooms = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -22,7 +23,7 @@ export class NodeLiveness {
     await Promise.all([
       this.redis.set(
         this.keys.node(this.nodeId),
-        this.mark,
+        this.redisRunIds,
         "PX",
         this.timeout,
       ),
@@ -38,7 +39,7 @@ export class NodeLiveness {
     const [kept, registered] = await Promise.all([
       this.redis.set(
         this.keys.node(this.nodeId),
-        this.mark,
+        this.redisRunIds,
         "PX",
         this.timeout,
         "XX",
@@ -53,11 +54,10 @@ export class NodeLiveness {
   /** Removes every trace of this node, once it holds no member. */
   async deregister() {
     this.notedRooms.clear();
+    // One key per command: in a Redis Cluster a node's keys may be on different slots.
     await Promise.all([
-      this.redis.del(
-        this.keys.node(this.nodeId),
-        this.keys.nodeRooms(this.nodeId),
-      ),
+      this.redis.del(this.keys.node(this.nodeId)),
+      this.redis.del(this.keys.nodeRooms(this.nodeId)),
       this.redis.srem(this.keys.nodes, this.nodeId),
     ]);
   }
@@ -66,20 +66,20 @@ export class NodeLiveness {
     return (await this.redis.exists(this.keys.node(nodeId))) === 1;
   }
 
-  /** The other registered nodes: the marks of those alive, and the ids of those whose liveness expired. */
+  /** The other registered nodes: the Redis run ids of those alive, and the ids of those whose liveness expired. */
   async otherNodes(): Promise<{ alive: Map<string, string>; dead: string[] }> {
     const ids = (await this.redis.smembers(this.keys.nodes)).filter(
       (id) => id !== this.nodeId,
     );
-    const marks = await Promise.all(
+    const runIds = await Promise.all(
       ids.map((id) => this.redis.get(this.keys.node(id))),
     );
     const alive = new Map<string, string>();
     const dead: string[] = [];
     ids.forEach((id, position) => {
-      const mark = marks[position];
-      if (mark === null) dead.push(id);
-      else alive.set(id, mark);
+      const nodeRunIds = runIds[position];
+      if (nodeRunIds === null) dead.push(id);
+      else alive.set(id, nodeRunIds);
     });
     return { alive, dead };
   }

@@ -24,6 +24,9 @@ export interface NodeSupervisorParts {
 /** The notice a node sends when it has started, and again once it has recovered from an outage. */
 export const nodeReadyNotice = "nodeReady";
 
+/** Settles a wait for peers when this node stops. */
+const stopping = "";
+
 /**
  * Keeps what this node holds true in Redis: it refreshes the node's liveness every third of
  * `nodeTimeout`, reaps the nodes whose liveness expired, and recovers after Redis was unreachable:
@@ -33,9 +36,12 @@ export const nodeReadyNotice = "nodeReady";
  */
 export class NodeSupervisor {
   private timer?: NodeJS.Timeout;
-  /** The other live nodes and their marks, as of the last sweep. */
+  /** The other live nodes and the Redis run ids they last recovered against, as of the last sweep or their word. */
   private peers = new Map<string, string>();
-  private readonly peerWaiters = new Map<string, (mark: string) => void>();
+  private readonly peerWaiters = new Map<
+    string,
+    (redisRunIds: string) => void
+  >();
   private sweepAfter = 0;
   private recovering?: Promise<void>;
 
@@ -43,17 +49,19 @@ export class NodeSupervisor {
 
   async start() {
     const { liveness } = this.parts;
-    liveness.mark = await this.redisMark();
+    liveness.redisRunIds = await this.redisRunIds();
     await liveness.register();
     await this.sweep();
-    await this.parts.control.notify(nodeReadyNotice, { mark: liveness.mark });
+    await this.parts.control.notify(nodeReadyNotice, {
+      redisRunIds: liveness.redisRunIds,
+    });
     this.timer = setInterval(() => void this.tick(), liveness.timeout / 3);
     this.timer.unref();
   }
 
   stop() {
     clearInterval(this.timer);
-    for (const settle of this.peerWaiters.values()) settle("");
+    for (const settle of this.peerWaiters.values()) settle(stopping);
   }
 
   /** Recovers after an outage, once; a call while it runs waits for that run. */
@@ -64,10 +72,10 @@ export class NodeSupervisor {
     return this.recovering;
   }
 
-  /** Another node says it is ready (started, or recovered) on the Redis of `mark`. */
-  peerReady(nodeId: string, mark: string) {
-    this.peers.set(nodeId, mark);
-    this.peerWaiters.get(nodeId)?.(mark);
+  /** Another node says it is ready (started, or recovered) on the Redis servers of `redisRunIds`. */
+  peerReady(nodeId: string, redisRunIds: string) {
+    this.peers.set(nodeId, redisRunIds);
+    this.peerWaiters.get(nodeId)?.(redisRunIds);
   }
 
   private async tick() {
@@ -82,7 +90,9 @@ export class NodeSupervisor {
           "this node's liveness had expired (other nodes may have reaped its members): writing them back",
           "warning",
         );
-        await membership.restore();
+        await membership.restore(false);
+      } else if (membership.restoreNeeded) {
+        await membership.restore(false);
       }
       if (Date.now() >= this.sweepAfter) await this.sweep();
     } catch (error) {
@@ -101,36 +111,42 @@ export class NodeSupervisor {
   private async runRecovery() {
     const { availability, liveness, pubSub, membership, control, index, log } =
       this.parts;
-    const outageMark = availability.outageMark;
-    const previousMark = liveness.mark;
-    liveness.mark = await this.redisMark();
+    const outages = availability.outages;
+    const previousRunIds = liveness.redisRunIds;
+    liveness.redisRunIds = await this.redisRunIds();
+    // A restarted Redis may have lost rooms; one that kept running lost none, so a room gone from it was destroyed.
+    const restarted = liveness.redisRunIds !== previousRunIds;
     await pubSub.resubscribe(index.roomNames());
-    await membership.restore();
+    await membership.restore(restarted);
     await liveness.register();
-    await control.notify(nodeReadyNotice, { mark: liveness.mark });
-    const restarted = liveness.mark !== previousMark;
-    if (restarted) await this.waitForPeers(liveness.mark);
+    await control.notify(nodeReadyNotice, {
+      redisRunIds: liveness.redisRunIds,
+    });
+    if (restarted) await this.waitForPeers(liveness.redisRunIds);
     // Give the other nodes a full nodeTimeout to refresh their liveness before any is taken for dead.
     this.sweepAfter = Date.now() + liveness.timeout;
-    availability.recovered(outageMark);
+    availability.recovered(outages);
     log(
       `chat recovered after Redis was unreachable${restarted ? " (Redis had restarted)" : ""}: members written back, channels resubscribed`,
       "notice",
     );
   }
 
-  private async waitForPeers(mark: string) {
+  /** Until every known peer has recovered against these Redis servers, the node stops, or `nodeTimeout` passes. */
+  private async waitForPeers(redisRunIds: string) {
     const { liveness } = this.parts;
     const waits = [...this.peers.keys()].map(
       (nodeId) =>
         new Promise<void>((resolve) =>
-          this.peerWaiters.set(nodeId, (peerMark) => {
-            if (peerMark === mark || peerMark === "") resolve();
+          this.peerWaiters.set(nodeId, (peerRunIds) => {
+            if (peerRunIds === redisRunIds || peerRunIds === stopping)
+              resolve();
           }),
         ),
     );
     const { alive } = await liveness.otherNodes();
-    for (const [nodeId, peerMark] of alive) this.peerReady(nodeId, peerMark);
+    for (const [nodeId, peerRunIds] of alive)
+      this.peerReady(nodeId, peerRunIds);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(waits),
@@ -143,7 +159,7 @@ export class NodeSupervisor {
   }
 
   /** The run ids of the store's and the pub/sub's Redis servers: they change when either restarts. */
-  private async redisMark() {
+  private async redisRunIds() {
     const { client, publisher } = this.parts.redis;
     const ids = await Promise.all(
       [...new Set([client, publisher])].map(async (connection) => {

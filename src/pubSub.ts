@@ -15,6 +15,8 @@ export interface PubSubHandlers {
 export class ChatPubSub {
   private listening = false;
   private readonly controlChannels: string[];
+  /** Room subscriptions sent and not yet confirmed. */
+  private readonly subscribing = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly publisher: Redis,
@@ -54,8 +56,20 @@ export class ChatPubSub {
     this.listening = false;
   }
 
-  async subscribeRoom(room: string) {
-    await this.subscriber.subscribe(this.keys.roomChannel(room));
+  subscribeRoom(room: string): Promise<unknown> {
+    const subscribing = this.subscriber
+      .subscribe(this.keys.roomChannel(room))
+      .finally(() => {
+        if (this.subscribing.get(room) === subscribing)
+          this.subscribing.delete(room);
+      });
+    this.subscribing.set(room, subscribing);
+    return subscribing;
+  }
+
+  /** Settles once a room's subscription, if one is on its way, is confirmed. */
+  subscribed(room: string): Promise<unknown> {
+    return this.subscribing.get(room) ?? Promise.resolve();
   }
 
   async unsubscribeRoom(room: string) {

@@ -39,8 +39,10 @@ export class Reaper {
     const rooms = await this.redis.smembers(this.keys.nodeRooms(deadNodeId));
     for (const room of rooms)
       reaped += await this.reapMembers(room, deadNodeId);
+    // One key per command: in a Redis Cluster these keys may be on different slots.
     await Promise.all([
-      this.redis.del(this.keys.nodeRooms(deadNodeId), claim),
+      this.redis.del(this.keys.nodeRooms(deadNodeId)),
+      this.redis.del(claim),
       this.redis.srem(this.keys.nodes, deadNodeId),
     ]);
     this.log(

@@ -124,17 +124,17 @@ export class RoomStore {
     return isRoom === 1 ? members : null;
   }
 
-  /** Removes the members a dead node holds in a room (only `connectionIds`, when given); returns those this call removed. */
+  /** Removes the members a node holds in a room (only `connectionIds`, when given); returns those this call removed. */
   async reap(
     room: string,
-    deadNodeId: string,
+    holderNodeId: string,
     connectionIds: readonly string[] = [],
   ): Promise<StoredMember[]> {
     const removed = (
       await this.redis.ahChatReap(
         this.keys.members(room),
         this.keys.holders(room),
-        deadNodeId,
+        holderNodeId,
         ...connectionIds,
       )
     ).flat();
@@ -145,21 +145,26 @@ export class RoomStore {
   }
 
   /**
-   * Writes back what this node holds in a room, and forgets what it no longer holds. Returns whether
-   * the room had to be re-created, and the ids whose room was destroyed (and maybe re-created) since.
+   * Writes back what this node holds in a room, and forgets what it no longer holds. A room that is gone
+   * is created again if `recreate` (Redis lost it), else it was destroyed. Returns the ids of the members
+   * whose life of the room has ended (destroyed, and maybe created again, since they joined).
    */
   async restore(
     room: string,
     nodeId: string,
     members: readonly HeldMember[],
-  ): Promise<{ recreated: boolean; destroyedIds: string[] }> {
-    const newest = members[members.length - 1]?.generation ?? newGeneration();
-    const [outcome, ...destroyedIds] = (
+    recreate: boolean,
+  ): Promise<string[]> {
+    const joined = members.filter((member) => member.generation !== "");
+    const generationIfLost = recreate
+      ? (joined[joined.length - 1]?.generation ?? newGeneration())
+      : "";
+    const ended = (
       await this.redis.ahChatRestore(
         this.keys.room(room),
         this.keys.members(room),
         this.keys.holders(room),
-        newest,
+        generationIfLost,
         nodeId,
         ...members.flatMap(({ id, details, generation }) => [
           id,
@@ -168,11 +173,8 @@ export class RoomStore {
         ]),
       )
     ).flat();
-    await this.redis.sadd(this.keys.roomsIndex, room);
-    return {
-      recreated: Number(outcome) === 2,
-      destroyedIds: destroyedIds.map(String),
-    };
+    if (recreate) await this.redis.sadd(this.keys.roomsIndex, room);
+    return ended;
   }
 }
 

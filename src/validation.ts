@@ -8,6 +8,8 @@ export function assertRoomName(
     throw chatErrors.roomRequired();
   if (room.length > maxLength)
     throw chatErrors.roomNameTooLong(room, maxLength);
+  // A room's keys are grouped by the hash tag "{<room>}", which must not be empty.
+  if (room.startsWith("}")) throw chatErrors.roomNameInvalid(room);
 }
 
 /** A message may be any JSON value but an empty one; its size is its length, or its JSON's. */

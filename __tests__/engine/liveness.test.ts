@@ -115,6 +115,25 @@ describeOnEachRedis("node liveness and reaping", ({ newRedis }) => {
       ]);
   });
 
+  test("a node taken for dead does not bring back a room destroyed meanwhile: its members there are dropped and told", async () => {
+    const alice = a.connect("alice");
+    await a.engine.addMember("alice", "lobby");
+    await a.engine.addMember("alice", "kitchen");
+    // The kitchen was destroyed by a node whose word never reached node a, which was taken for dead.
+    await redis.del(
+      "test:{kitchen}:room",
+      "test:{kitchen}:members",
+      "test:{kitchen}:holders",
+    );
+    await redis.del(`test:node:${a.engine.nodeId}`);
+    await alice.hears("kitchen", 'room "kitchen" was destroyed');
+    expect(alice.rooms).toEqual(["lobby"]);
+    expect(await b.engine.exists("kitchen")).toBe(false);
+    expect(Object.keys((await b.engine.roomStatus("lobby")).members)).toEqual([
+      "alice",
+    ]);
+  });
+
   test("a node's identity is new at every start, so a restarted node is never taken for the one before it", async () => {
     const again = await startEngineNode(redis, "node-a", { nodeTimeout: 600 });
     expect(again.engine.nodeId).not.toBe(a.engine.nodeId);

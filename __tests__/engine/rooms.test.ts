@@ -100,6 +100,11 @@ describeOnEachRedis("rooms", ({ newRedis }) => {
       "x".repeat(65),
       "is longer than 64 characters",
     ],
+    [
+      'a room name beginning with "}", whose keys could not share a slot',
+      "}lobby",
+      'room name "}lobby" may not begin with "}"',
+    ],
   ])("%s is refused by every method", async (_case, room, error) => {
     const engine = node.engine;
     const name = room as string;
@@ -115,6 +120,18 @@ describeOnEachRedis("rooms", ({ newRedis }) => {
       await expect(call()).rejects.toThrow(error);
     }
     expect(await engine.list()).toEqual([]);
+  });
+
+  test('"}" elsewhere in a room name is fine: all the room\'s keys share one hash tag', async () => {
+    const redis = await newRedis();
+    const braces = await startEngineNode(redis, "node-q");
+    braces.connect("alice");
+    expect(await braces.engine.add("a}b{c")).toBe(1);
+    expect(await braces.engine.addMember("alice", "a}b{c")).toBe(true);
+    expect(
+      Object.keys((await braces.engine.roomStatus("a}b{c")).members),
+    ).toEqual(["alice"]);
+    await braces.stop();
   });
 
   test("keys live under the configured prefix", async () => {

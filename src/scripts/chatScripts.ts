@@ -26,17 +26,17 @@ declare module "ioredis" {
     ahChatReap(
       membersKey: string,
       holdersKey: string,
-      deadNodeId: string,
+      holderNodeId: string,
       ...connectionIds: string[]
     ): Result<string[][], Context>;
     ahChatRestore(
       roomKey: string,
       membersKey: string,
       holdersKey: string,
-      generation: string,
+      generationIfLost: string,
       nodeId: string,
       ...memberTriples: string[]
-    ): Result<(number | string)[][], Context>;
+    ): Result<string[][], Context>;
   }
 }
 

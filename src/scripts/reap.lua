@@ -1,7 +1,8 @@
--- Removes the members that one node holds in a room, once that node is dead. Whoever runs it first
--- for a member gets it back; anyone after gets nothing, so each member is reaped exactly once.
+-- Removes the members that one node holds in a room: a dead node's, or what a live node no longer
+-- holds. Whoever runs it first for a member gets it back; anyone after gets nothing, so each member
+-- is reaped exactly once.
 -- KEYS[1] the room's members   KEYS[2] the room's holders
--- ARGV[1] the dead node's id   ARGV[2..] only these connection ids (every member the node holds when none)
+-- ARGV[1] the holding node's id   ARGV[2..] only these connection ids (every member the node holds when none)
 -- Returns (through reply, in chunks) {connection id, JSON member details, ...} of the members it removed
 local removed = {}
 local function reap(id)
