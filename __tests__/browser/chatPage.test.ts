@@ -2,9 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ChatSocketClient } from "../../src";
+import { artifactsDirectory as artifacts } from "../helpers/artifacts";
 import { DemoApp } from "../helpers/demoApp";
-
-const artifacts = path.join(__dirname, "..", "artifacts");
 
 describe("the demo's chat page in headless Chromium", () => {
   let demo: DemoApp;

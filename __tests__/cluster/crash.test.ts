@@ -1,6 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
 import type { Redis } from "ioredis";
+import { writeArtifact } from "../helpers/artifacts";
 import { ClusterNode } from "../helpers/clusterNode";
 import { RedisServer } from "../helpers/redisServer";
 import { WebsocketTestClient } from "../helpers/websocketClient";
@@ -131,10 +130,7 @@ describe("a node killed with SIGKILL", () => {
         .sort();
       for (const room of rooms)
         expect(await memberIdsOn(clients[0][0], room)).toEqual(live);
-      fs.writeFileSync(
-        path.join(__dirname, "..", "artifacts", "crash.json"),
-        JSON.stringify({ nodeTimeout, clientsPerNode, figures }, null, 2),
-      );
+      writeArtifact("crash", { nodeTimeout, clientsPerNode, figures });
     },
     60_000 + cycles * 20_000,
   );

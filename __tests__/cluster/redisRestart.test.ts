@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { setTimeout as pace } from "timers/promises";
+import { writeArtifact } from "../helpers/artifacts";
 import { ClusterNode } from "../helpers/clusterNode";
 import { RedisServer } from "../helpers/redisServer";
 import { WebsocketTestClient } from "../helpers/websocketClient";
@@ -126,22 +127,14 @@ describe.each([
         .map((client) => `${outcome.text} at ${client.id}`),
     );
     expect(lost).toEqual([]);
-    fs.writeFileSync(
-      path.join(
-        __dirname,
-        "..",
-        "artifacts",
-        `redis-restart-${persistent ? "appendonly" : "empty"}.json`,
-      ),
-      JSON.stringify({
-        answeredOk: answeredOk.length,
-        answeredUnavailable: failures.length,
-        lost: lost.length,
-        firstOkAfterRedisBackMs: firstOkAfterRestart
-          ? firstOkAfterRestart.at - launchedAt
-          : null,
-      }),
-    );
+    writeArtifact(`redis-restart-${persistent ? "appendonly" : "empty"}`, {
+      answeredOk: answeredOk.length,
+      answeredUnavailable: failures.length,
+      lost: lost.length,
+      firstOkAfterRedisBackMs: firstOkAfterRestart
+        ? firstOkAfterRestart.at - launchedAt
+        : null,
+    });
 
     for (const [room, members] of [
       ["traffic", clients],
