@@ -1,4 +1,5 @@
-import { api } from "actionhero";
+import { api, log } from "actionhero";
+import { chatSettings } from "./chatSettings";
 import type { ChatConnection } from "../src/types";
 import {
   sendPayload,
@@ -9,6 +10,8 @@ import {
 interface PrimusSpark {
   readyState: number;
   emit(event: string, packet: string): boolean;
+  /** The `ws` socket: what it has not sent yet is `bufferedAmount` bytes. */
+  socket?: { bufferedAmount?: number };
   primus: {
     spec?: { parser?: string };
     transformers?: { outgoing: unknown[] };
@@ -27,7 +30,8 @@ const sparkClosed = 2;
  * serialized once per node rather than once per member: the socket server writes it as it is,
  * and a websocket gets it without Primus encoding it again when Primus would have sent exactly
  * that (its JSON parser, no outgoing transformers). Any other connection gets the payload
- * through `connection.sendMessage`.
+ * through `connection.sendMessage`. A websocket with more than `maxWriteBuffer` bytes unsent is
+ * closed instead (the socket server does the same for its own).
  */
 export const deliverToConnection: DeliverMessage = (connection, message) => {
   const server = connection.type
@@ -38,6 +42,10 @@ export const deliverToConnection: DeliverMessage = (connection, message) => {
   const spark = websocketSpark(connection);
   if (!spark) return sendPayload(connection, message);
   if (spark.readyState === sparkClosed) return;
+  const unsent = spark.socket?.bufferedAmount ?? 0;
+  if (unsent > chatSettings().maxWriteBuffer)
+    return closeSlowReader(connection, unsent);
+  if (!sendsJsonAsIs(spark)) return sendPayload(connection, message);
   spark.emit("outgoing::data", escapeLineSeparators(message));
 };
 
@@ -45,14 +53,25 @@ function websocketSpark(connection: ChatConnection): PrimusSpark | null {
   if (connection.type !== "websocket") return null;
   const spark = (connection as ChatConnection & { rawConnection?: PrimusSpark })
     .rawConnection;
-  const primus = spark?.primus;
-  if (
-    !primus ||
-    primus.spec?.parser !== "json" ||
-    (primus.transformers?.outgoing.length ?? 1) > 0
-  )
-    return null;
-  return spark;
+  return spark?.primus ? spark : null;
+}
+
+/** Whether Primus would send a message as exactly its JSON: its JSON parser, no outgoing transformers. */
+function sendsJsonAsIs(spark: PrimusSpark) {
+  const { primus } = spark;
+  return (
+    primus.spec?.parser === "json" &&
+    (primus.transformers?.outgoing.length ?? 1) === 0
+  );
+}
+
+/** A websocket client that does not read is closed: the node does not hold its messages without end. */
+function closeSlowReader(connection: ChatConnection, unsent: number) {
+  log(
+    `[chat] closing websocket connection "${connection.id}": ${unsent} bytes wait for it, more than maxWriteBuffer`,
+    "warning",
+  );
+  void Promise.resolve(connection.destroy?.()).catch(() => undefined);
 }
 
 const escapedJson = new WeakMap<RoomMessage, string>();

@@ -6,6 +6,7 @@ import {
   type ChatRedisConnections,
 } from "../adapter/redisConnections";
 import { routeActionheroChat } from "../adapter/routeActionheroChat";
+import { guardWebsocketInput } from "../adapter/guardWebsocketInput";
 import { deliverToConnection } from "../adapter/connectionDelivery";
 import { ChatEngine } from "../src/chatEngine";
 import { resolveChatConfig } from "../src/config";
@@ -19,6 +20,7 @@ export class ChatInitializer extends Initializer {
   private redis?: ChatRedisConnections;
   private engine?: ChatEngine;
   private unroute?: () => void;
+  private unguard?: () => void;
 
   constructor() {
     super();
@@ -47,6 +49,10 @@ export class ChatInitializer extends Initializer {
       maxMessageLength: chatConfig.maxMessageLength,
       rpcTimeout: chatConfig.rpcTimeout,
       nodeTimeout: chatConfig.nodeTimeout,
+      maxSaysPerSecond: chatConfig.maxSaysPerSecond,
+      sayBurst: chatConfig.sayBurst,
+      maxRoomsPerConnection: chatConfig.maxRoomsPerConnection,
+      maxRoomQueue: chatConfig.maxRoomQueue,
       defaultMiddlewarePriority: general.defaultMiddlewarePriority,
       redis: this.redis,
       connections: {
@@ -66,6 +72,8 @@ export class ChatInitializer extends Initializer {
     // Core's chat initializer has started by now; its pub/sub handler must not deliver a second time.
     delete api.redis.subscriptionHandlers.chat;
     await this.engine.start();
+    // The servers exist by now (all initializers have run), and start after this.
+    this.unguard = guardWebsocketInput();
     const { client, subscriber, inMemory } = this.redis;
     log(
       `[chat] ah-chat-plugin started: rooms in ${describeRedis(client)}, messages through ${describeRedis(subscriber)}`,
@@ -82,6 +90,7 @@ export class ChatInitializer extends Initializer {
   async stop() {
     await this.engine?.stop();
     this.unroute?.();
+    this.unguard?.();
     if (this.redis?.owned) {
       const { client, subscriber, publisher } = this.redis;
       for (const connection of new Set([client, subscriber, publisher]))
@@ -89,6 +98,7 @@ export class ChatInitializer extends Initializer {
     }
     this.engine = undefined;
     this.unroute = undefined;
+    this.unguard = undefined;
     this.redis = undefined;
   }
 }

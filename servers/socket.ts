@@ -1,6 +1,7 @@
 import * as net from "net";
 import * as tls from "tls";
 import { Server, type Connection } from "actionhero";
+import { chatSettings } from "../adapter/chatSettings";
 import { LineReader } from "../src/socket/lineReader";
 import {
   parseRequest,
@@ -15,6 +16,8 @@ interface SocketSession {
   lines: LineReader;
   /** Requests received so far: the messageId of each response. */
   requests: number;
+  /** Requests received and not yet answered (or, for an action, not yet started). */
+  pending: number;
 }
 
 type Message = Record<string, unknown>;
@@ -103,7 +106,7 @@ export class SocketServer extends Server {
   writeJson(connection: Connection, json: string) {
     const { socket } = session(connection);
     if (socket.destroyed || !socket.writable) return;
-    if (socket.writableLength > this.config.maxWriteBuffer)
+    if (socket.writableLength > chatSettings().maxWriteBuffer)
       return this.dropSlowReader(connection);
     socket.write(json + "\r\n");
   }
@@ -127,6 +130,7 @@ export class SocketServer extends Server {
       socket,
       lines: new LineReader(this.config.delimiter, this.config.maxDataLength),
       requests: 0,
+      pending: 0,
     };
     this.buildConnection({
       rawConnection,
@@ -136,7 +140,9 @@ export class SocketServer extends Server {
   }
 
   private listenTo(connection: Connection) {
-    const { socket, lines } = session(connection);
+    const state = session(connection);
+    const { socket, lines } = state;
+    const { maxPendingRequests, maxRequestDepth } = chatSettings();
     socket.on("data", (chunk: Buffer) => {
       for (const event of lines.push(chunk)) {
         const request: SocketRequest =
@@ -145,10 +151,15 @@ export class SocketServer extends Server {
                 kind: "invalid",
                 error: `a request is longer than ${this.config.maxDataLength} characters`,
               }
-            : parseRequest(event.line, socketVerbs);
-        this.requestOrder.run(connection.id, () =>
-          this.handleRequest(connection, request),
-        );
+            : parseRequest(event.line, socketVerbs, maxRequestDepth);
+        // Past the bound, stop reading: the client's own TCP window holds the rest, not this node.
+        if (++state.pending >= maxPendingRequests) socket.pause();
+        this.requestOrder
+          .run(connection.id, () => this.handleRequest(connection, request))
+          .finally(() => {
+            if (--state.pending < maxPendingRequests && !socket.destroyed)
+              socket.resume();
+          });
       }
     });
     socket.on("error", (error) =>

@@ -12,6 +12,8 @@ import { NodeLiveness } from "./nodeLiveness";
 import { NodeSupervisor, nodeReadyNotice } from "./nodeSupervisor";
 import { ChatPubSub } from "./pubSub";
 import { Reaper } from "./reaper";
+import { SayRateLimiter } from "./sayRateLimiter";
+import type { ChatConfig } from "./config";
 import { RoomDelivery } from "./roomDelivery";
 import { sendPayload, type DeliverMessage } from "./roomMessage";
 import { RoomStore } from "./roomStore";
@@ -28,7 +30,13 @@ import type {
 } from "./types";
 import { assertMessage, assertRoomName } from "./validation";
 
-export interface ChatEngineOptions {
+/** The limits the engine enforces itself (the servers enforce the others). */
+export type ChatEngineLimits = Pick<
+  ChatConfig,
+  "maxSaysPerSecond" | "sayBurst" | "maxRoomsPerConnection" | "maxRoomQueue"
+>;
+
+export interface ChatEngineOptions extends ChatEngineLimits {
   /** Actionhero's `id` of this node, stored with each member as `host` by default. */
   serverId: string;
   /** Control messages between nodes carry it; others are ignored. */
@@ -67,6 +75,7 @@ export class ChatEngine {
   private readonly availability: ChatAvailability;
   private readonly reaper: Reaper;
   private readonly supervisor: NodeSupervisor;
+  private readonly sayRate: SayRateLimiter;
 
   constructor(private readonly options: ChatEngineOptions) {
     const { redis, log } = options;
@@ -86,7 +95,12 @@ export class ChatEngine {
       this.index,
       this.middleware,
       options.deliver ?? sendPayload,
+      options.maxRoomQueue,
       options.log,
+    );
+    this.sayRate = new SayRateLimiter(
+      options.maxSaysPerSecond,
+      options.sayBurst,
     );
     this.pubSub = new ChatPubSub(
       redis.publisher,
@@ -126,6 +140,7 @@ export class ChatEngine {
       pubSub: this.pubSub,
       liveness: this.liveness,
       availability: this.availability,
+      maxRoomsPerConnection: options.maxRoomsPerConnection,
       log,
       memberDetails: (connection) => this.generateMemberDetails(connection),
       notifyDestroyed: (connection, room) =>
@@ -322,8 +337,12 @@ export class ChatEngine {
     assertMessage(room, message, this.options.maxMessageLength);
     const from =
       sender.id === undefined || sender.id === null ? "0" : String(sender.id);
-    if (Array.isArray(sender.rooms) && !sender.rooms.includes(room))
-      throw chatErrors.notAMember(from, room);
+    if (Array.isArray(sender.rooms)) {
+      if (!sender.rooms.includes(room)) throw chatErrors.notAMember(from, room);
+      this.limitRate(sender as ChatConnection);
+    }
+    if (this.delivery.isRoomBusy(room))
+      throw chatErrors.roomBusy(room, this.options.maxRoomQueue);
 
     this.availability.assertAvailable();
     const payload = this.generateMessagePayload({
@@ -341,6 +360,20 @@ export class ChatEngine {
     if (accepted === null) return;
     const json = JSON.stringify(accepted);
     await this.availability.guard(() => this.pubSub.publishRoom(room, json));
+  }
+
+  /** Refuses a say past the connection's rate; closes a connection that floods. */
+  private limitRate(connection: ChatConnection) {
+    const verdict = this.sayRate.take(connection);
+    if (verdict === "accepted") return;
+    if (verdict === "flooding") {
+      this.options.log(
+        `closing connection "${connection.id}": it went on saying far past ${this.options.maxSaysPerSecond} messages a second`,
+        "warning",
+      );
+      void Promise.resolve(connection.destroy?.()).catch(() => undefined);
+    }
+    throw chatErrors.rateLimited(connection.id, this.options.maxSaysPerSecond);
   }
 
   /** Resolves once every node that held members of the room has dropped them (or is dead, or silent past rpcTimeout). */

@@ -20,6 +20,20 @@ export type ChatConfig = {
    * its members (running `leave` middleware for each). It refreshes every third of this.
    */
   nodeTimeout: number;
+  /** Says a connection may send a second, on average (token bucket); past it `RATE_LIMITED`. 0: no limit. */
+  maxSaysPerSecond: number;
+  /** Says a connection may send at once before `maxSaysPerSecond` applies. A connection that goes on a whole burst past the limit is closed. */
+  sayBurst: number;
+  /** Rooms one connection may be in at once; past it `TOO_MANY_ROOMS`. */
+  maxRoomsPerConnection: number;
+  /** Bytes of unsent output a connection (socket or websocket) may have; past it the connection is closed. */
+  maxWriteBuffer: number;
+  /** Requests of one connection under way at once; past it the server stops reading from the connection until some are answered. */
+  maxPendingRequests: number;
+  /** Messages a room may have waiting for its `say` middleware on one node; past it the room's messages are refused (`ROOM_BUSY`). */
+  maxRoomQueue: number;
+  /** Deepest nesting of a JSON request (objects and arrays), on every server; deeper is `INVALID_REQUEST`. */
+  maxRequestDepth: number;
   /** Use an in-memory Redis (ioredis-mock). Chat then works within one process only. */
   fake: boolean;
   /**
@@ -38,6 +52,13 @@ export const defaultChatConfig: ChatConfig = {
   maxMessageLength: 64 * 1024,
   rpcTimeout: 5000,
   nodeTimeout: 10000,
+  maxSaysPerSecond: 100,
+  sayBurst: 200,
+  maxRoomsPerConnection: 100,
+  maxWriteBuffer: 1024 * 1024,
+  maxPendingRequests: 32,
+  maxRoomQueue: 1000,
+  maxRequestDepth: 32,
   fake: false,
   redis: null,
 };

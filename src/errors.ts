@@ -21,6 +21,10 @@ export type ChatErrorCode =
   | "CONNECTION_NOT_FOUND"
   | "CONNECTION_CLOSED"
   | "CHAT_UNAVAILABLE"
+  | "RATE_LIMITED"
+  | "TOO_MANY_ROOMS"
+  | "ROOM_BUSY"
+  | "INVALID_REQUEST"
   | "NODE_TIMEOUT";
 
 export const chatErrors = {
@@ -62,6 +66,23 @@ export const chatErrors = {
       "CONNECTION_CLOSED",
       `connection "${connectionId}" is closed`,
     ),
+  rateLimited: (connectionId: string, perSecond: number) =>
+    new ChatError(
+      "RATE_LIMITED",
+      `connection "${connectionId}" says more than ${perSecond} messages a second: slow down`,
+    ),
+  tooManyRooms: (connectionId: string, max: number) =>
+    new ChatError(
+      "TOO_MANY_ROOMS",
+      `connection "${connectionId}" is in ${max} rooms, the most one connection may be in`,
+    ),
+  roomBusy: (room: string, max: number) =>
+    new ChatError(
+      "ROOM_BUSY",
+      `room "${room}" has ${max} messages waiting for its say middleware on this node: try again shortly`,
+    ),
+  invalidRequest: (reason: string) =>
+    new ChatError("INVALID_REQUEST", `invalid request: ${reason}`),
   unavailable: () =>
     new ChatError(
       "CHAT_UNAVAILABLE",

@@ -21,6 +21,7 @@ export interface MembershipParts {
   pubSub: ChatPubSub;
   liveness: NodeLiveness;
   availability: ChatAvailability;
+  maxRoomsPerConnection: number;
   log: ChatLogger;
   memberDetails(connection: ChatConnection): MaybePromise<MemberDetails>;
   /** Tells a member it was removed because its room was destroyed. */
@@ -47,6 +48,11 @@ export class Membership {
       if (connection.destroyed)
         throw chatErrors.connectionClosed(connection.id);
       if (connection.rooms.includes(room)) return false;
+      if (connection.rooms.length >= this.parts.maxRoomsPerConnection)
+        throw chatErrors.tooManyRooms(
+          connection.id,
+          this.parts.maxRoomsPerConnection,
+        );
       this.parts.availability.assertAvailable();
       // Join middleware may act on the join (announce it), so it must not run for a room that does not exist.
       if (middleware.has("join")) {

@@ -8,13 +8,21 @@ import type { ChatConnection, ChatLogger, MessagePayload } from "./types";
 export class RoomDelivery {
   /** With `say` middleware (which may be async), a room's messages still arrive in the order sent. */
   private readonly roomQueue = new SerialQueue();
+  /** How many messages of each room wait in `roomQueue`. */
+  private readonly waiting = new Map<string, number>();
 
   constructor(
     private readonly index: LocalRoomIndex,
     private readonly middleware: ChatMiddlewareStack,
     private readonly deliver: DeliverMessage,
+    private readonly maxRoomQueue: number,
     private readonly log: ChatLogger,
   ) {}
+
+  /** Whether a room's queue is full here, so that a message to it should be refused before it is sent. */
+  isRoomBusy(room: string) {
+    return (this.waiting.get(room) ?? 0) >= this.maxRoomQueue;
+  }
 
   receive(room: string, json: string) {
     const members = this.index.members(room);
@@ -24,9 +32,24 @@ export class RoomDelivery {
       for (const connection of members.keys()) this.send(connection, message);
       return;
     }
-    this.roomQueue.run(room, () =>
-      this.deliverThroughMiddleware(room, [...members.keys()], message),
-    );
+    const waiting = this.waiting.get(room) ?? 0;
+    if (waiting >= this.maxRoomQueue) {
+      this.log(
+        `dropped a message to room "${room}": ${waiting} wait for its say middleware here`,
+        "warning",
+      );
+      return;
+    }
+    this.waiting.set(room, waiting + 1);
+    this.roomQueue
+      .run(room, () =>
+        this.deliverThroughMiddleware(room, [...members.keys()], message),
+      )
+      .finally(() => {
+        const left = (this.waiting.get(room) ?? 1) - 1;
+        if (left > 0) this.waiting.set(room, left);
+        else this.waiting.delete(room);
+      });
   }
 
   private async deliverThroughMiddleware(

@@ -9,6 +9,8 @@ export interface ChatConnection {
   destroyed?: boolean;
   type?: string;
   sendMessage(message: any, verb?: string): unknown;
+  /** Closes the connection (a connection that floods is closed). */
+  destroy?(): unknown;
 }
 
 /**

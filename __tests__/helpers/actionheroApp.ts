@@ -1,6 +1,6 @@
 import type { AddressInfo } from "net";
-import type { SocketServerConfig } from "../../src";
-import { api } from "actionhero";
+import type { ChatConfig, SocketServerConfig } from "../../src";
+import { api, config } from "actionhero";
 
 /** The URL of the in-process actionhero's web (and websocket) server. */
 export function webUrl() {
@@ -14,6 +14,11 @@ export function socketPort() {
 }
 
 /** The running socket server's settings (the same object as `config.socket`). */
+/** The chat settings of the running app, as the plugin completed them. */
+export function chatConfig() {
+  return config.chat as ChatConfig;
+}
+
 export function socketServerConfig() {
   return api.servers.servers.socket.config as SocketServerConfig;
 }

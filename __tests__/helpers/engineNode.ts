@@ -1,6 +1,10 @@
 import { EventEmitter } from "events";
 import type { Redis } from "ioredis";
-import { ChatEngine, type ChatEngineOptions } from "../../src";
+import {
+  ChatEngine,
+  defaultChatConfig,
+  type ChatEngineOptions,
+} from "../../src";
 import { TestConnection } from "./testConnection";
 
 export interface EngineNode {
@@ -31,6 +35,10 @@ export async function startEngineNode(
     maxMessageLength: 1000,
     rpcTimeout: 300,
     nodeTimeout: 1000,
+    maxSaysPerSecond: defaultChatConfig.maxSaysPerSecond,
+    sayBurst: defaultChatConfig.sayBurst,
+    maxRoomsPerConnection: defaultChatConfig.maxRoomsPerConnection,
+    maxRoomQueue: defaultChatConfig.maxRoomQueue,
     defaultMiddlewarePriority: 100,
     redis: { client: redis, publisher: redis, subscriber },
     connections: { get: (id) => connections.get(id) },

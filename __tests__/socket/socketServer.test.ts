@@ -1,5 +1,9 @@
 import { api, Process } from "actionhero";
-import { socketPort, socketServerConfig } from "../helpers/actionheroApp";
+import {
+  chatConfig,
+  socketPort,
+  socketServerConfig,
+} from "../helpers/actionheroApp";
 import { LineClient } from "../helpers/lineClient";
 
 const actionhero = new Process();
@@ -228,7 +232,7 @@ describe("the socket server", () => {
   });
 
   test("a client that stops reading is closed once its unread messages pass maxWriteBuffer; others go on", async () => {
-    const settings = socketServerConfig();
+    const settings = chatConfig();
     const maxWriteBuffer = settings.maxWriteBuffer;
     settings.maxWriteBuffer = 64 * 1024;
     try {

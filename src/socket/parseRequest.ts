@@ -1,3 +1,6 @@
+import { defaultChatConfig } from "../config";
+import { jsonRequestProblem } from "../requestGuard";
+
 /** The verbs a socket client may send; any other word is the name of an action. */
 export const socketVerbs = [
   "quit",
@@ -29,17 +32,18 @@ export type SocketRequest =
 export function parseRequest(
   line: string,
   verbs: readonly string[] = socketVerbs,
+  maxDepth = defaultChatConfig.maxRequestDepth,
 ): SocketRequest {
   const text = line.trim();
   if (text.length === 0) return { kind: "empty" };
-  if (text.startsWith("{")) return parseJsonRequest(text);
+  if (text.startsWith("{")) return parseJsonRequest(text, maxDepth);
   const [first, ...words] = text.split(/\s+/);
   return verbs.includes(first)
     ? { kind: "verb", verb: first, words }
     : { kind: "action", name: first };
 }
 
-function parseJsonRequest(text: string): SocketRequest {
+function parseJsonRequest(text: string, maxDepth: number): SocketRequest {
   let request: unknown;
   try {
     request = JSON.parse(text);
@@ -49,7 +53,8 @@ function parseJsonRequest(text: string): SocketRequest {
       error: `malformed JSON: ${(error as Error).message}`,
     };
   }
-  // A line that starts with "{" and parses is an object.
+  const problem = jsonRequestProblem(request, maxDepth);
+  if (problem) return { kind: "invalid", error: problem };
   const { event, action, params, room, ...rest } = request as Record<
     string,
     unknown

@@ -3,7 +3,10 @@ import type { TlsOptions } from "tls";
 /** `config.socket`: the plugin's TCP/TLS server, as actionhero reads a server's settings from `config[type]`. */
 export type SocketServerConfig = {
   enabled: boolean;
-  /** Port to listen on; the environment variable SOCKET_PORT overrides the default. */
+  /**
+   * Port to listen on; the environment variable SOCKET_PORT overrides the default: 5000, or under
+   * NODE_ENV=test 0 (a free port), so that test runs never collide.
+   */
   port: number;
   /** Address to listen on: "0.0.0.0" for every IPv4 interface, "::" for IPv6 too. */
   bindIP: string;
@@ -14,8 +17,6 @@ export type SocketServerConfig = {
   delimiter: string;
   /** Longest request line, in characters; a longer one is refused and dropped. */
   maxDataLength: number;
-  /** Bytes the server may hold for a client that does not read; past it the connection is closed. */
-  maxWriteBuffer: number;
   /** TCP keep-alive probes after this many ms of silence (0 turns them off). */
   keepAliveInterval: number;
 };
@@ -24,12 +25,11 @@ export const defaultSocketServerConfig = (
   env: NodeJS.ProcessEnv = process.env,
 ): SocketServerConfig => ({
   enabled: true,
-  port: Number(env.SOCKET_PORT ?? 5000),
+  port: Number(env.SOCKET_PORT ?? (env.NODE_ENV === "test" ? 0 : 5000)),
   bindIP: "0.0.0.0",
   secure: false,
   serverOptions: {},
   delimiter: "\n",
   maxDataLength: 64 * 1024,
-  maxWriteBuffer: 4 * 1024 * 1024,
   keepAliveInterval: 30 * 1000,
 });
