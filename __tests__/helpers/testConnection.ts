@@ -57,6 +57,12 @@ export class TestConnection extends EventEmitter implements ChatConnection {
     super();
   }
 
+  /** Closes the connection, as the engine does to one that floods. */
+  destroy() {
+    this.destroyed = true;
+    this.emit("destroyed");
+  }
+
   sendMessage(message: Message) {
     this.messages.push(message);
     this.emit("message", message);
