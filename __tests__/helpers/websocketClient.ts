@@ -64,7 +64,7 @@ function loadActionheroWebsocketClient(url: string) {
   ) => ActionheroWebsocketClient;
 }
 
-const PrimusSocket = Primus.createSocket({
+export const PrimusSocket = Primus.createSocket({
   transformer: "websockets",
   parser: "JSON",
 });
