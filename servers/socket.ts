@@ -142,8 +142,8 @@ export class SocketServer extends Server {
   private listenTo(connection: Connection) {
     const state = session(connection);
     const { socket, lines } = state;
-    const { maxPendingRequests, maxRequestDepth } = chatSettings();
     socket.on("data", (chunk: Buffer) => {
+      const { maxPendingRequests, maxRequestDepth } = chatSettings();
       for (const event of lines.push(chunk)) {
         const request: SocketRequest =
           "tooLong" in event

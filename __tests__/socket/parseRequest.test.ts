@@ -1,4 +1,5 @@
 import { parseRequest } from "../../src/socket/parseRequest";
+import { defaultSocketServerConfig } from "../../src/socket/socketConfig";
 
 describe("parseRequest", () => {
   test.each([
@@ -40,5 +41,15 @@ describe("parseRequest", () => {
     const request = parseRequest(line);
     expect(request.kind).toBe("invalid");
     expect(request.kind === "invalid" && request.error).toMatch(error);
+  });
+});
+
+describe("the socket server's default port", () => {
+  test("5000, or under NODE_ENV=test a free port, unless SOCKET_PORT says otherwise", () => {
+    expect(defaultSocketServerConfig({}).port).toBe(5000);
+    expect(defaultSocketServerConfig({ NODE_ENV: "test" }).port).toBe(0);
+    expect(
+      defaultSocketServerConfig({ NODE_ENV: "test", SOCKET_PORT: "6000" }).port,
+    ).toBe(6000);
   });
 });

@@ -260,4 +260,54 @@ describe("the socket server", () => {
       settings.maxWriteBuffer = maxWriteBuffer;
     }
   });
+
+  test("a request nested deeper than maxRequestDepth is refused with the limit named, and the node goes on", async () => {
+    const deep = '{"a":'.repeat(5000) + "1" + "}".repeat(5000);
+    client.write(`{"action":"sleep","params":{"ms":${deep}}}\n`);
+    expect(await client.waitFor((message) => message.messageId === 1)).toEqual({
+      error: `a request may nest objects and arrays at most ${chatConfig().maxRequestDepth} levels deep`,
+      context: "response",
+      messageId: 1,
+    });
+    expect((await client.request("roomAdd lobby", 2)).status).toBe("OK");
+  });
+
+  test("past maxPendingRequests requests under way the server stops reading the connection, and answers all of them after", async () => {
+    const settings = chatConfig();
+    const maxPendingRequests = settings.maxPendingRequests;
+    settings.maxPendingRequests = 4;
+    const rooms = Array.from({ length: 10 }, (_, n) => `socket-queue-${n}`);
+    for (const room of rooms) await api.chatRoom.add(room);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let joining!: () => void;
+    const firstJoin = new Promise<void>((resolve) => (joining = resolve));
+    api.chatRoom.addMiddleware({
+      name: "gate",
+      join: () => {
+        joining();
+        return gate;
+      },
+    });
+    try {
+      const id = (await client.request("detailsView", 1)).data.id as string;
+      const serverSocket = (
+        api.connections.connections[id].rawConnection as {
+          socket: { isPaused(): boolean };
+        }
+      ).socket;
+      client.write(rooms.map((room) => `roomAdd ${room}\n`).join(""));
+      await firstJoin;
+      expect(serverSocket.isPaused()).toBe(true);
+      open();
+      for (const n of rooms.keys())
+        expect(
+          await client.waitFor((message) => message.messageId === n + 2),
+        ).toMatchObject({ status: "OK", data: true });
+      expect(serverSocket.isPaused()).toBe(false);
+    } finally {
+      api.chatRoom.removeMiddleware("gate");
+      settings.maxPendingRequests = maxPendingRequests;
+    }
+  });
 });
