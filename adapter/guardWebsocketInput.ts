@@ -1,10 +1,11 @@
+import type { EventEmitter } from "events";
 import { api, log, type Connection } from "actionhero";
 import { chatErrors } from "../src/errors";
 import { jsonRequestProblem } from "../src/requestGuard";
 import { chatSettings } from "./chatSettings";
 
 /** What the plugin needs of actionhero's websocket server. */
-interface WebsocketServer {
+interface WebsocketServer extends EventEmitter {
   handleData(connection: Connection, data: unknown): Promise<unknown>;
   sendMessage(
     connection: Connection,
@@ -25,7 +26,8 @@ type Request = Record<string, unknown>;
  * Guards the input of actionhero's websocket server, which chat rides on: a request that is not a JSON
  * object, or is nested deeper than `maxRequestDepth`, gets a clear error on its connection (actionhero
  * would fail on it, or overflow its stack logging it, and stop the node); a failure while handling one
- * is logged, never left unhandled; a `say` takes its message from `message` alone; and past
+ * is logged, never left unhandled; a frame that is not JSON at all is answered too (Primus drops it
+ * silently); a `say` takes its message from `message` alone; and past
  * `maxPendingRequests` requests under way, the server stops reading from the connection. Returns what
  * undoes it.
  */
@@ -66,8 +68,18 @@ export function guardWebsocketInput(): () => void {
     }
   };
 
+  const answerUndecodable = (connection: Connection) =>
+    (connection.rawConnection as EventEmitter).on("error", (error: Error) => {
+      if (error.name !== "ParserError") return;
+      refuse(server, connection, undefined, "a request must be JSON").catch(
+        () => undefined,
+      );
+    });
+  server.on("connection", answerUndecodable);
+
   return () => {
     server.handleData = handleData;
+    server.off("connection", answerUndecodable);
   };
 }
 

@@ -62,6 +62,18 @@ describe("bad input to actionhero's websocket server", () => {
     },
   );
 
+  test("a frame that is not JSON gets a clear error on its connection and stops nothing", async () => {
+    const raw = await RawWebsocket.connect(webUrl());
+    raw.writeText("{not json");
+    await raw.waitFor(
+      (message) =>
+        isRefusal(message, "invalid request: a request must be JSON"),
+      "the refusal",
+    );
+    raw.end();
+    await stillChatting("after a frame that is not JSON");
+  });
+
   test("a request nested far too deep is refused with the limit named, in an action's params and in a say", async () => {
     const raw = await RawWebsocket.connect(webUrl());
     const limit = `a request may nest objects and arrays at most ${chatConfig().maxRequestDepth} levels deep`;
