@@ -8,6 +8,9 @@ const appDirectory = path.join(__dirname, "..", "fixtures", "app");
 /** One actionhero process of the test application, on a real Redis. */
 export class ClusterNode {
   output = "";
+  /** Rejects, with what the node printed, if the process exits before it is asked to stop. */
+  readonly crashed: Promise<never>;
+  private stopping = false;
 
   private constructor(
     private readonly process: ChildProcess,
@@ -23,6 +26,17 @@ export class ClusterNode {
       "data",
       (chunk: Buffer) => (this.output += chunk.toString()),
     );
+    this.crashed = new Promise<never>((_, reject) =>
+      process.once("exit", (code, signal) => {
+        if (!this.stopping)
+          reject(
+            new Error(
+              `node ${title} exited (${signal ?? code}):\n${this.output.slice(-4000)}`,
+            ),
+          );
+      }),
+    );
+    this.crashed.catch(() => undefined);
   }
 
   get url() {
@@ -70,17 +84,24 @@ export class ClusterNode {
     return node;
   }
 
+  /** The process has not exited. */
+  get alive() {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
   get ports() {
     return { port: this.port, socketPort: this.socketPort };
   }
 
   /** Kills the node with SIGKILL: it cleans up nothing, as when a machine or process dies. */
   kill() {
+    this.stopping = true;
     return stopChildProcess(this.process, () => this.process.kill("SIGKILL"));
   }
 
   /** Stops the node the way actionhero stops: servers first, then chat cleans up. */
   stop() {
+    this.stopping = true;
     return stopChildProcess(this.process, () => this.process.send("stop"));
   }
 }

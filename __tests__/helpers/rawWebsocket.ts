@@ -17,10 +17,13 @@ type Message = Record<string, any>;
 /** A websocket client below actionhero's: it sends any value, or any text, as one frame. */
 export class RawWebsocket {
   readonly received: Message[] = [];
+  /** Resolves when the connection closes, whichever side closes it. */
+  readonly ended: Promise<void>;
   private readonly events = new EventEmitter();
 
   private constructor(private readonly primus: PrimusClient) {
     this.events.setMaxListeners(0);
+    this.ended = new Promise((resolve) => primus.once("end", () => resolve()));
     primus.on("data", (message: Message) => {
       this.received.push(message);
       this.events.emit("message", message);
