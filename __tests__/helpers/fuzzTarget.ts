@@ -31,43 +31,26 @@ export class FuzzTarget {
   }
 
   /**
-   * Runs `fuzz` while two websocket clients in room "pair" say to each other, about 50 times a second.
-   * Resolves with what `fuzz` resolved, how many says were answered OK, and which of those the other
-   * did not hear; rejects at once if the node exits.
+   * Runs `fuzz` while two websocket clients in room "pair" (connected first, so that the load does not
+   * delay their handshake) say to each other, about 50 times a second. Resolves with what `fuzz`
+   * resolved, how many says were answered OK, and which of those the other did not hear; rejects at
+   * once if the node exits.
    */
-  async fuzzWhileChatting<T>(fuzz: Promise<T>) {
-    const until = Promise.race([fuzz, this.node.crashed]);
-    const [chat, result] = await Promise.all([this.chatWhile(until), until]);
-    return { ...chat, result };
-  }
-
-  private async chatWhile(until: Promise<unknown>) {
+  async fuzzWhileChatting<T>(fuzz: () => Promise<T>) {
     const [alice, bob] = await Promise.all([
       WebsocketTestClient.connect(this.node.url),
       WebsocketTestClient.connect(this.node.url),
     ]);
     await alice.roomAdd("pair");
     await bob.roomAdd("pair");
-    let done = false;
-    until.finally(() => (done = true)).catch(() => undefined);
-    const answeredOk: { to: WebsocketTestClient; text: string }[] = [];
-    for (let n = 0; !done; n++) {
-      const [from, to] = n % 2 ? [alice, bob] : [bob, alice];
-      const text = `pair ${n}`;
-      const answer = await Promise.race([from.say("pair", text), until]);
-      if ((answer as { status?: string }).status === "OK")
-        answeredOk.push({ to, text });
-      // About 50 messages a second: the rate of the traffic.
-      await pace(20);
-    }
-    const last = answeredOk[answeredOk.length - 1];
-    if (last) await last.to.hears("pair", last.text);
-    const lost = answeredOk
-      .filter(({ to, text }) => !to.heard("pair", text))
-      .map(({ text }) => text);
+    const until = Promise.race([fuzz(), this.node.crashed]);
+    const [chat, result] = await Promise.all([
+      chatWhile(alice, bob, until),
+      until,
+    ]);
     alice.disconnect();
     bob.disconnect();
-    return { said: answeredOk.length, lost };
+    return { ...chat, result };
   }
 
   async stop() {
@@ -75,6 +58,31 @@ export class FuzzTarget {
     await this.node.stop();
     await this.redisServer.stop();
   }
+}
+
+async function chatWhile(
+  alice: WebsocketTestClient,
+  bob: WebsocketTestClient,
+  until: Promise<unknown>,
+) {
+  let done = false;
+  until.finally(() => (done = true)).catch(() => undefined);
+  const answeredOk: { to: WebsocketTestClient; text: string }[] = [];
+  for (let n = 0; !done; n++) {
+    const [from, to] = n % 2 ? [alice, bob] : [bob, alice];
+    const text = `pair ${n}`;
+    const answer = await Promise.race([from.say("pair", text), until]);
+    if ((answer as { status?: string }).status === "OK")
+      answeredOk.push({ to, text });
+    // About 50 messages a second: the rate of the traffic.
+    await pace(20);
+  }
+  const last = answeredOk[answeredOk.length - 1];
+  if (last) await last.to.hears("pair", last.text);
+  const lost = answeredOk
+    .filter(({ to, text }) => !to.heard("pair", text))
+    .map(({ text }) => text);
+  return { said: answeredOk.length, lost };
 }
 
 /** Opens a TCP connection that reads and drops what it is sent. */
