@@ -43,6 +43,8 @@ export function guardWebsocketInput(): () => void {
     connection: Connection,
     data: unknown,
   ) {
+    // What a closed connection (a flooder, say) had already sent is dropped, not handled.
+    if (connection.destroyed) return;
     const { maxRequestDepth, maxPendingRequests } = chatSettings();
     const socket = (connection.rawConnection as { socket?: PausableSocket })
       .socket;

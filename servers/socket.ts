@@ -173,7 +173,8 @@ export class SocketServer extends Server {
   }
 
   private async handleRequest(connection: Connection, request: SocketRequest) {
-    if (request.kind === "empty") return;
+    // What a closed connection (a flooder, say) had already sent is dropped, not handled.
+    if (request.kind === "empty" || connection.destroyed) return;
     const messageId = ++session(connection).requests;
     switch (request.kind) {
       case "invalid":

@@ -23,6 +23,12 @@ export class FuzzTarget {
     return new FuzzTarget(redisServer, node, admin);
   }
 
+  /** The node's heap (after a full garbage collection) and resident set, in bytes. */
+  async memory(): Promise<{ heapUsed: number; rss: number }> {
+    const { heapUsed, rss } = await this.admin.action("memory");
+    return { heapUsed, rss };
+  }
+
   /** The node's heap after a full garbage collection, in bytes. */
   async heapUsed(): Promise<number> {
     const { heapUsed, collected } = await this.admin.action("memory");
