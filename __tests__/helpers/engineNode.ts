@@ -10,8 +10,8 @@ import { TestConnection } from "./testConnection";
 export interface EngineNode {
   engine: ChatEngine;
   logs: string[];
-  /** Resolves once the node has logged a line containing `text`. */
-  logged(text: string): Promise<void>;
+  /** Resolves once the node has logged `times` lines containing `text`. */
+  logged(text: string, times?: number): Promise<void>;
   connect(id: string): TestConnection;
   disconnect(connection: TestConnection): Promise<void>;
   stop(): Promise<void>;
@@ -52,11 +52,13 @@ export async function startEngineNode(
   return {
     engine,
     logs,
-    logged: (text) =>
+    logged: (text, times = 1) =>
       new Promise((resolve) => {
-        if (logs.some((line) => line.includes(text))) return resolve();
-        const listener = (line: string) => {
-          if (!line.includes(text)) return;
+        const enough = () =>
+          logs.filter((line) => line.includes(text)).length >= times;
+        if (enough()) return resolve();
+        const listener = () => {
+          if (!enough()) return;
           logEvents.off("log", listener);
           resolve();
         };
