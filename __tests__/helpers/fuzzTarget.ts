@@ -1,5 +1,6 @@
 import * as net from "net";
 import { setTimeout as pace } from "timers/promises";
+import { writeArtifact } from "./artifacts";
 import { ClusterNode } from "./clusterNode";
 import { RedisServer } from "./redisServer";
 import { WebsocketTestClient } from "./websocketClient";
@@ -57,6 +58,33 @@ export class FuzzTarget {
     alice.disconnect();
     bob.disconnect();
     return { ...chat, result };
+  }
+
+  /**
+   * Runs a fuzz (resolving with how much it sent over how many connections) and asserts that the node
+   * stayed up, a pair chatting meanwhile lost nothing, the heap came back within 16 MiB after a full
+   * collection, and nothing failed unhandled; the figures go to `__tests__/artifacts/<name>.json`.
+   */
+  async survives(
+    name: string,
+    seed: number,
+    fuzz: () => Promise<{ sent: number; connections: number }>,
+  ) {
+    const heapBefore = await this.heapUsed();
+    const chat = await this.fuzzWhileChatting(fuzz);
+    expect(this.node.alive).toBe(true);
+    expect(chat.said).toBeGreaterThan(0);
+    expect(chat.lost).toEqual([]);
+    const heapAfter = await this.heapUsed();
+    expect(heapAfter - heapBefore).toBeLessThan(16 * 1024 * 1024);
+    expect(this.node.output).not.toMatch(/unhandled|uncaught|RangeError/i);
+    writeArtifact(name, {
+      seed,
+      ...chat.result,
+      pairSaid: chat.said,
+      heapBefore,
+      heapAfter,
+    });
   }
 
   async stop() {
