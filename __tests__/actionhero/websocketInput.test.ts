@@ -94,6 +94,15 @@ describe("bad input to actionhero's websocket server", () => {
     );
   });
 
+  test("a frame larger than Primus' maxLength (10 MiB) closes that connection alone", async () => {
+    const raw = await RawWebsocket.connect(webUrl());
+    raw.writeText(
+      `{"event":"say","room":"lobby","message":"${"x".repeat(11 * 1024 * 1024)}"}`,
+    );
+    await raw.ended;
+    await stillChatting("after a frame too large");
+  });
+
   test("a say takes its message from `message` alone: other keys are not joined into it", async () => {
     const raw = await RawWebsocket.connect(webUrl());
     raw.write({ event: "roomAdd", room: "lobby", messageId: 1 });
