@@ -2,7 +2,7 @@ import * as net from "net";
 import * as tls from "tls";
 import { Server, type Connection } from "actionhero";
 import { chatSettings } from "../adapter/chatSettings";
-import { LineReader } from "../src/socket/lineReader";
+import { LineReader, type LineEvent } from "../src/socket/lineReader";
 import {
   parseRequest,
   socketVerbs,
@@ -142,9 +142,15 @@ export class SocketServer extends Server {
   private listenTo(connection: Connection) {
     const state = session(connection);
     const { socket, lines } = state;
-    socket.on("data", (chunk: Buffer) => {
+    /**
+     * Lines read and not yet started: past `maxPendingRequests` under way they wait here and the socket
+     * is paused, so the client's own TCP window holds the rest, and at most one read waits here.
+     */
+    const backlog: LineEvent[] = [];
+    const pump = () => {
       const { maxPendingRequests, maxRequestDepth } = chatSettings();
-      for (const event of lines.push(chunk)) {
+      while (backlog.length > 0 && state.pending < maxPendingRequests) {
+        const event = backlog.shift()!;
         const request: SocketRequest =
           "tooLong" in event
             ? {
@@ -152,15 +158,21 @@ export class SocketServer extends Server {
                 error: `a request is longer than ${this.config.maxDataLength} characters`,
               }
             : parseRequest(event.line, socketVerbs, maxRequestDepth);
-        // Past the bound, stop reading: the client's own TCP window holds the rest, not this node.
-        if (++state.pending >= maxPendingRequests) socket.pause();
+        state.pending++;
         this.requestOrder
           .run(connection.id, () => this.handleRequest(connection, request))
           .finally(() => {
-            if (--state.pending < maxPendingRequests && !socket.destroyed)
-              socket.resume();
+            state.pending--;
+            pump();
           });
       }
+      if (backlog.length > 0 || state.pending >= maxPendingRequests)
+        socket.pause();
+      else if (!socket.destroyed) socket.resume();
+    };
+    socket.on("data", (chunk: Buffer) => {
+      backlog.push(...lines.push(chunk));
+      pump();
     });
     socket.on("error", (error) =>
       this.log(`connection error: ${error.message}`, "debug", {
