@@ -3,6 +3,7 @@ import { api, log, type Connection } from "actionhero";
 import { chatErrors } from "../src/errors";
 import { jsonRequestProblem } from "../src/requestGuard";
 import { chatSettings } from "./chatSettings";
+import { InboundRequests, type ReadFlow } from "../src/inboundRequests";
 
 /** What the plugin needs of actionhero's websocket server. */
 interface WebsocketServer extends EventEmitter {
@@ -14,12 +15,6 @@ interface WebsocketServer extends EventEmitter {
   ): Promise<unknown>;
 }
 
-/** The `ws` socket under a Primus spark, which can stop reading. */
-interface PausableSocket {
-  pause(): void;
-  resume(): void;
-}
-
 type Request = Record<string, unknown>;
 
 /**
@@ -27,40 +22,24 @@ type Request = Record<string, unknown>;
  * object, or is nested deeper than `maxRequestDepth`, gets a clear error on its connection (actionhero
  * would fail on it, or overflow its stack logging it, and stop the node); a failure while handling one
  * is logged, never left unhandled; a frame that is not JSON at all is answered too (Primus drops it
- * silently); a `say` takes its message from `message` alone; and past
- * `maxPendingRequests` requests under way, the server stops reading from the connection. Returns what
- * undoes it.
+ * silently); a `say` takes its message from `message` alone; and a connection's requests start in
+ * order, at most `maxPendingRequests` at once, the server not reading from it while more wait (see
+ * `InboundRequests`). Returns what undoes it.
  */
 export function guardWebsocketInput(): () => void {
   const server = api.servers.servers.websocket as unknown as
     WebsocketServer | undefined;
   if (!server) return () => undefined;
   const handleData = server.handleData;
-  const pending = new WeakMap<Connection, number>();
+  const inbound = new WeakMap<Connection, InboundRequests<unknown>>();
 
-  server.handleData = async function guardedHandleData(
-    this: WebsocketServer,
-    connection: Connection,
-    data: unknown,
-  ) {
-    // What a closed connection (a flooder, say) had already sent is dropped, not handled.
-    if (connection.destroyed) return;
-    const { maxRequestDepth, maxPendingRequests } = chatSettings();
-    const socket = (connection.rawConnection as { socket?: PausableSocket })
-      .socket;
+  /** Handles one request, after the guard's checks; it never rejects. */
+  const handle = async (connection: Connection, data: unknown) => {
+    if (connection.destroyed) return inbound.get(connection)?.close();
     try {
-      const problem = jsonRequestProblem(data, maxRequestDepth);
-      if (problem) return await refuse(this, connection, data, problem);
-      const underWay = (pending.get(connection) ?? 0) + 1;
-      pending.set(connection, underWay);
-      if (underWay >= maxPendingRequests) socket?.pause();
-      try {
-        await handleData.call(this, connection, chatRequest(data as Request));
-      } finally {
-        const left = (pending.get(connection) ?? 1) - 1;
-        pending.set(connection, left);
-        if (left < maxPendingRequests) socket?.resume();
-      }
+      const problem = jsonRequestProblem(data, chatSettings().maxRequestDepth);
+      if (problem) return await refuse(server, connection, data, problem);
+      await handleData.call(server, connection, chatRequest(data as Request));
     } catch (error) {
       log(
         `[chat] a websocket request of connection "${connection.id}" failed`,
@@ -68,6 +47,23 @@ export function guardWebsocketInput(): () => void {
         { error: String(error) },
       );
     }
+  };
+
+  server.handleData = async function guardedHandleData(
+    connection: Connection,
+    data: unknown,
+  ) {
+    let requests = inbound.get(connection);
+    if (!requests) {
+      const socket = (connection.rawConnection as { socket?: ReadFlow }).socket;
+      requests = new InboundRequests(
+        (request) => handle(connection, request),
+        socket ?? { pause: () => undefined, resume: () => undefined },
+        () => chatSettings().maxPendingRequests,
+      );
+      inbound.set(connection, requests);
+    }
+    requests.push(data);
   };
 
   const answerUndecodable = (connection: Connection) =>

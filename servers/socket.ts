@@ -9,6 +9,7 @@ import {
   type SocketRequest,
 } from "../src/socket/parseRequest";
 import { SerialQueue } from "../src/serialQueue";
+import { InboundRequests } from "../src/inboundRequests";
 import type { SocketServerConfig } from "../src/socket/socketConfig";
 
 interface SocketSession {
@@ -16,8 +17,6 @@ interface SocketSession {
   lines: LineReader;
   /** Requests received so far: the messageId of each response. */
   requests: number;
-  /** Requests received and not yet answered (or, for an action, not yet started). */
-  pending: number;
 }
 
 type Message = Record<string, unknown>;
@@ -130,7 +129,6 @@ export class SocketServer extends Server {
       socket,
       lines: new LineReader(this.config.delimiter, this.config.maxDataLength),
       requests: 0,
-      pending: 0,
     };
     this.buildConnection({
       rawConnection,
@@ -140,48 +138,38 @@ export class SocketServer extends Server {
   }
 
   private listenTo(connection: Connection) {
-    const state = session(connection);
-    const { socket, lines } = state;
-    /**
-     * Lines read and not yet started: past `maxPendingRequests` under way they wait here and the socket
-     * is paused, so the client's own TCP window holds the rest, and at most one read waits here.
-     */
-    const backlog: LineEvent[] = [];
-    const pump = () => {
-      const { maxPendingRequests, maxRequestDepth } = chatSettings();
-      while (backlog.length > 0 && state.pending < maxPendingRequests) {
-        const event = backlog.shift()!;
-        const request: SocketRequest =
-          "tooLong" in event
-            ? {
-                kind: "invalid",
-                error: `a request is longer than ${this.config.maxDataLength} characters`,
-              }
-            : parseRequest(event.line, socketVerbs, maxRequestDepth);
-        state.pending++;
-        this.requestOrder
-          .run(connection.id, () => this.handleRequest(connection, request))
-          .finally(() => {
-            state.pending--;
-            pump();
-          });
-      }
-      if (backlog.length > 0 || state.pending >= maxPendingRequests)
-        socket.pause();
-      else if (!socket.destroyed) socket.resume();
-    };
-    socket.on("data", (chunk: Buffer) => {
-      backlog.push(...lines.push(chunk));
-      pump();
-    });
+    const { socket, lines } = session(connection);
+    const requests = new InboundRequests<LineEvent>(
+      (event) =>
+        this.requestOrder.run(connection.id, () =>
+          this.handleRequest(connection, this.parseLine(event)),
+        ),
+      socket,
+      () => chatSettings().maxPendingRequests,
+    );
+    socket.on("data", (chunk: Buffer) => requests.push(...lines.push(chunk)));
     socket.on("error", (error) =>
       this.log(`connection error: ${error.message}`, "debug", {
         to: connection.remoteIP,
       }),
     );
     socket.on("close", () => {
+      requests.close();
       if (!connection.destroyed) connection.destroy();
     });
+  }
+
+  private parseLine(event: LineEvent): SocketRequest {
+    if ("tooLong" in event)
+      return {
+        kind: "invalid",
+        error: `a request is longer than ${this.config.maxDataLength} characters`,
+      };
+    return parseRequest(
+      event.line,
+      socketVerbs,
+      chatSettings().maxRequestDepth,
+    );
   }
 
   private async handleRequest(connection: Connection, request: SocketRequest) {

@@ -4,14 +4,16 @@ export type SayVerdict = "accepted" | "limited" | "flooding";
 interface Bucket {
   tokens: number;
   refilledAt: number;
-  /** Messages refused since the last one accepted. */
-  refusedInARow: number;
+  /** Refusals not yet forgiven: each is forgiven after one message's worth of time at the rate. */
+  refusals: number;
+  refusedAt: number;
 }
 
 /**
  * A token bucket per connection: `ratePerSecond` messages a second on average, up to `burst` at once.
- * A connection that goes on sending a whole burst more while refused is `flooding`. A rate of 0 turns
- * the limit off.
+ * Refusals are forgiven at the rate too, so a connection that sends more than twice the rate piles
+ * them up whatever it is let through meanwhile; past a whole burst of them it is `flooding`. A rate
+ * of 0 turns the limit off.
  */
 export class SayRateLimiter {
   private readonly buckets = new WeakMap<object, Bucket>();
@@ -27,20 +29,31 @@ export class SayRateLimiter {
     const now = this.now();
     let bucket = this.buckets.get(connection);
     if (!bucket) {
-      bucket = { tokens: this.burst, refilledAt: now, refusedInARow: 0 };
+      bucket = {
+        tokens: this.burst,
+        refilledAt: now,
+        refusals: 0,
+        refusedAt: now,
+      };
       this.buckets.set(connection, bucket);
     }
     bucket.tokens = Math.min(
       this.burst,
-      bucket.tokens + ((now - bucket.refilledAt) * this.ratePerSecond) / 1000,
+      bucket.tokens + this.earned(now - bucket.refilledAt),
     );
     bucket.refilledAt = now;
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      bucket.refusedInARow = 0;
       return "accepted";
     }
-    bucket.refusedInARow += 1;
-    return bucket.refusedInARow > this.burst ? "flooding" : "limited";
+    bucket.refusals =
+      Math.max(0, bucket.refusals - this.earned(now - bucket.refusedAt)) + 1;
+    bucket.refusedAt = now;
+    return bucket.refusals > this.burst ? "flooding" : "limited";
+  }
+
+  /** Messages' worth of the rate in `ms`. */
+  private earned(ms: number) {
+    return (ms * this.ratePerSecond) / 1000;
   }
 }
