@@ -1,5 +1,5 @@
 import type { EventEmitter } from "events";
-import { api, log, type Connection } from "actionhero";
+import { api, config, log, type Connection } from "actionhero";
 import { chatErrors } from "../src/errors";
 import { jsonRequestProblem } from "../src/requestGuard";
 import { chatSettings } from "./chatSettings";
@@ -81,11 +81,32 @@ export function guardWebsocketInput(): () => void {
   };
 }
 
-/** A `say` keeps only its room and message (actionhero would join every other value into the text). */
+/**
+ * Makes actionhero's websocket server hand over a connection's frames one per turn of the event loop
+ * (the `ws` option `allowSynchronousEvents: false`, through Primus' `transport` options), so that a
+ * client that sends thousands of frames at once cannot hold up every other connection while they are
+ * decoded. An application that sets the option itself keeps its own value. Call before servers start.
+ */
+export function takeWebsocketFramesInTurn() {
+  const websocket = config.websocket as
+    { server?: { transport?: Record<string, unknown> } } | undefined;
+  if (!websocket) return;
+  websocket.server ??= {};
+  websocket.server.transport = {
+    allowSynchronousEvents: false,
+    ...websocket.server.transport,
+  };
+}
+
+/**
+ * A `say` keeps only its room and message, a `roomAdd` its room and `since` (actionhero would join every
+ * other value into the words of the verb).
+ */
 function chatRequest(request: Request): Request {
-  if (request.event !== "say") return request;
-  const { event, room, message, messageId } = request;
-  return { event, room, message, messageId };
+  const { event, room, message, since, messageId } = request;
+  if (event === "say") return { event, room, message, messageId };
+  if (event === "roomAdd") return { event, room, since, messageId };
+  return request;
 }
 
 function refuse(

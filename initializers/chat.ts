@@ -6,7 +6,10 @@ import {
   type ChatRedisConnections,
 } from "../adapter/redisConnections";
 import { routeActionheroChat } from "../adapter/routeActionheroChat";
-import { guardWebsocketInput } from "../adapter/guardWebsocketInput";
+import {
+  guardWebsocketInput,
+  takeWebsocketFramesInTurn,
+} from "../adapter/guardWebsocketInput";
 import { deliverToConnection } from "../adapter/connectionDelivery";
 import { ChatEngine } from "../src/chatEngine";
 import { resolveChatConfig } from "../src/config";
@@ -37,6 +40,7 @@ export class ChatInitializer extends Initializer {
     };
     const chatConfig = resolveChatConfig(config.chat);
     config.chat = chatConfig;
+    takeWebsocketFramesInTurn();
     this.redis = chatRedisConnections(chatConfig, {
       client: api.redis.clients.client,
       subscriber: api.redis.clients.subscriber,
@@ -53,6 +57,8 @@ export class ChatInitializer extends Initializer {
       sayBurst: chatConfig.sayBurst,
       maxRoomsPerConnection: chatConfig.maxRoomsPerConnection,
       maxRoomQueue: chatConfig.maxRoomQueue,
+      presenceEvents: chatConfig.presence.events,
+      history: chatConfig.history,
       defaultMiddlewarePriority: general.defaultMiddlewarePriority,
       redis: this.redis,
       connections: {

@@ -17,6 +17,14 @@ import type { ChatConfig } from "./config";
 import { RoomDelivery } from "./roomDelivery";
 import { sendPayload, type DeliverMessage } from "./roomMessage";
 import { RoomStore } from "./roomStore";
+import { RoomPresence, type RoomPresenceStatus } from "./presence";
+import {
+  RoomHistory,
+  type HistoryConfig,
+  type HistoryPage,
+  type HistoryQuery,
+} from "./roomHistory";
+import { defineChatScripts } from "./scripts/chatScripts";
 import type {
   ChatConnection,
   ChatLogger,
@@ -48,6 +56,10 @@ export interface ChatEngineOptions extends ChatEngineLimits {
   /** ms after its last liveness refresh that a node is dead and its members are reaped. */
   nodeTimeout: number;
   defaultMiddlewarePriority: number;
+  /** Members are sent `{context: "presence"}` events when a presence key joins or leaves a room. */
+  presenceEvents: boolean;
+  /** Each room's recent messages, for `history` and `roomAdd room since`; `size` 0 is off. */
+  history: HistoryConfig;
   /** `client` stores rooms and members; `publisher` and `subscriber` carry messages (they may be another server). */
   redis: { client: Redis; publisher: Redis; subscriber: Redis };
   connections: ConnectionDirectory;
@@ -76,6 +88,8 @@ export class ChatEngine {
   private readonly reaper: Reaper;
   private readonly supervisor: NodeSupervisor;
   private readonly sayRate: SayRateLimiter;
+  private readonly roomPresence: RoomPresence;
+  private readonly roomHistory: RoomHistory;
 
   constructor(private readonly options: ChatEngineOptions) {
     const { redis, log } = options;
@@ -120,6 +134,19 @@ export class ChatEngine {
       options.rpcTimeout,
       log,
     );
+    this.roomPresence = new RoomPresence({
+      store: this.store,
+      publish: (room, json) => this.pubSub.publishRoom(room, json),
+      events: options.presenceEvents,
+      sanitize: (details) => this.sanitizeMemberDetails(details),
+      log,
+    });
+    defineChatScripts(redis.publisher);
+    this.roomHistory = new RoomHistory(
+      redis.publisher,
+      this.keys,
+      options.history,
+    );
     this.availability = new ChatAvailability(
       [redis.client, redis.publisher, redis.subscriber],
       () =>
@@ -135,6 +162,10 @@ export class ChatEngine {
     );
     this.membership = new Membership({
       store: this.store,
+      presence: this.roomPresence,
+      history: this.roomHistory,
+      delivery: this.delivery,
+      presenceKey: (details) => this.presenceKey(details),
       index: this.index,
       middleware: this.middleware,
       pubSub: this.pubSub,
@@ -217,6 +248,11 @@ export class ChatEngine {
     joinedAt: memberData.joinedAt,
   });
 
+  /** Who a member is, for presence: many connections with one key are one presence. Default: the connection id. */
+  presenceKey: (memberDetails: MemberDetails) => MaybePromise<string> = (
+    memberDetails,
+  ) => memberDetails.id;
+
   /** How a message is shaped for delivery. */
   generateMessagePayload: (envelope: MessageEnvelope) => MessagePayload = (
     envelope,
@@ -274,6 +310,35 @@ export class ChatEngine {
       callback,
     );
 
+  /** Who is in the room, each presence key once, the same on every node. */
+  presence = (room: string, callback?: NodeCallback<RoomPresenceStatus>) =>
+    withCallback(
+      this.forRoom(room, async () => {
+        const status = await this.availability.guard(() =>
+          this.roomPresence.status(room),
+        );
+        if (!status) throw chatErrors.roomNotFound(room);
+        return status;
+      }),
+      callback,
+    );
+
+  /** The room's recent messages after `since` (oldest first), and whether none is missing. */
+  history = (
+    room: string,
+    query: HistoryQuery = {},
+    callback?: NodeCallback<HistoryPage>,
+  ) =>
+    withCallback(
+      this.forRoom(room, async () => {
+        if (!this.roomHistory.enabled) throw chatErrors.historyOff(room);
+        return this.availability.guard(() =>
+          this.roomHistory.read(room, query),
+        );
+      }),
+      callback,
+    );
+
   /** True if added, false if already a member. The connection may be on any node. */
   addMember = (
     connectionId: string,
@@ -306,9 +371,20 @@ export class ChatEngine {
   leaveAllRooms = (connection: ChatConnection) =>
     this.membership.leaveAll(connection);
 
-  /** The joins and leaves a connection asks for itself (the chat verbs). */
-  joinRoom = (connection: ChatConnection, room: string) =>
-    this.forRoom(room, () => this.membership.join(connection, room));
+  /**
+   * The joins and leaves a connection asks for itself (the chat verbs). With `since`, the id of the last
+   * message it has, the connection is also sent what it missed: `{recovered}` tells whether all of it.
+   */
+  joinRoom = (
+    connection: ChatConnection,
+    room: string,
+    since?: string,
+  ): Promise<boolean | { recovered: boolean }> =>
+    this.forRoom<boolean | { recovered: boolean }>(room, () =>
+      since === undefined
+        ? this.membership.join(connection, room)
+        : this.membership.joinAndRecover(connection, room, since),
+    );
 
   leaveRoom = (connection: ChatConnection, room: string) =>
     this.forRoom(room, () => this.membership.leave(connection, room));
@@ -359,7 +435,11 @@ export class ChatEngine {
     );
     if (accepted === null) return;
     const json = JSON.stringify(accepted);
-    await this.availability.guard(() => this.pubSub.publishRoom(room, json));
+    await this.availability.guard<unknown>(() =>
+      this.roomHistory.enabled
+        ? this.roomHistory.publish(room, json)
+        : this.pubSub.publishRoom(room, json),
+    );
   }
 
   /** Refuses a say past the connection's rate; closes a connection that floods. */

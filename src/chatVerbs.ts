@@ -9,7 +9,9 @@ export function isChatVerb(verb: string): verb is ChatVerb {
 }
 
 /**
- * Runs a chat verb for a connection: `roomAdd room`, `roomLeave room`, `roomView room`, `say room words...`.
+ * Runs a chat verb for a connection: `roomAdd room [since]`, `roomLeave room`, `roomView room`,
+ * `say room words...`. `roomAdd` with the id of the last message the client has also sends it what it
+ * missed, and answers `{recovered}`.
  * `say` with one value after the room sends that value as it is (a websocket client may send an object);
  * with several words it sends them joined by spaces, as a line protocol splits them.
  */
@@ -22,7 +24,9 @@ export function runChatVerb(
   const room = words[0] as string;
   switch (verb) {
     case "roomAdd":
-      return engine.joinRoom(connection, room);
+      return words[1] === undefined || words[1] === null || words[1] === ""
+        ? engine.joinRoom(connection, room)
+        : engine.joinRoom(connection, room, String(words[1]));
     case "roomLeave":
       return engine.leaveRoom(connection, room);
     case "roomView":

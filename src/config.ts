@@ -34,6 +34,13 @@ export type ChatConfig = {
   maxRoomQueue: number;
   /** Deepest nesting of a JSON request (objects and arrays), on every server; deeper is `INVALID_REQUEST`. */
   maxRequestDepth: number;
+  /** Presence: `events` sends members `{context: "presence"}` when a presence key joins or leaves a room. */
+  presence: { events: boolean };
+  /**
+   * Each room keeps its last `size` messages for `ttl` seconds after its last one, for
+   * `api.chatRoom.history` and `roomAdd room since`; every message then has an `id`. `size` 0 is off.
+   */
+  history: { size: number; ttl: number };
   /** Use an in-memory Redis (ioredis-mock). Chat then works within one process only. */
   fake: boolean;
   /**
@@ -59,6 +66,8 @@ export const defaultChatConfig: ChatConfig = {
   maxPendingRequests: 32,
   maxRoomQueue: 1000,
   maxRequestDepth: 32,
+  presence: { events: false },
+  history: { size: 0, ttl: 300 },
   fake: false,
   redis: null,
 };
@@ -67,5 +76,10 @@ export const defaultChatConfig: ChatConfig = {
 export function resolveChatConfig(
   overrides: Partial<ChatConfig> = {},
 ): ChatConfig {
-  return { ...defaultChatConfig, ...overrides };
+  return {
+    ...defaultChatConfig,
+    ...overrides,
+    presence: { ...defaultChatConfig.presence, ...overrides.presence },
+    history: { ...defaultChatConfig.history, ...overrides.history },
+  };
 }

@@ -25,7 +25,8 @@ export type ChatErrorCode =
   | "TOO_MANY_ROOMS"
   | "ROOM_BUSY"
   | "INVALID_REQUEST"
-  | "NODE_TIMEOUT";
+  | "NODE_TIMEOUT"
+  | "HISTORY_OFF";
 
 export const chatErrors = {
   roomRequired: () => new ChatError("ROOM_REQUIRED", "a room name is required"),
@@ -94,5 +95,10 @@ export const chatErrors = {
     new ChatError(
       "CONNECTION_NOT_FOUND",
       `connection "${connectionId}" is not connected to any node`,
+    ),
+  historyOff: (room: string) =>
+    new ChatError(
+      "HISTORY_OFF",
+      `room "${room}" keeps no history: set config.chat.history.size to keep one`,
     ),
 };

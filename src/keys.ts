@@ -31,6 +31,26 @@ export class ChatKeys {
     return `${this.prefix}{${room}}:holders`;
   }
 
+  /** The hash of the room's presence: presence key to its number of connections in the room. */
+  presence(room: string) {
+    return `${this.prefix}{${room}}:presence`;
+  }
+
+  /** The hash of each member's presence key: connection id to presence key. */
+  presenceKeys(room: string) {
+    return `${this.prefix}{${room}}:presenceKeys`;
+  }
+
+  /** The room's history: a stream of its last messages (on the Redis that carries messages). */
+  history(room: string) {
+    return `${this.prefix}{${room}}:history`;
+  }
+
+  /** The epoch and last sequence number of the room's history. */
+  historyState(room: string) {
+    return `${this.prefix}{${room}}:historyState`;
+  }
+
   roomChannel(room: string) {
     return `${this.prefix}{${room}}:messages`;
   }

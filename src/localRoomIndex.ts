@@ -1,3 +1,4 @@
+import type { Recovery } from "./recovery";
 import type { ChatConnection } from "./types";
 
 /** What this node keeps about one of its members: what it stored, and the life of the room it joined. */
@@ -5,6 +6,9 @@ export interface LocalMember {
   details: string;
   /** The room's generation when it joined ("" until Redis has answered). */
   generation: string;
+  presenceKey: string;
+  /** While it catches up on what it missed (`roomAdd room since`), and until it has. */
+  recovery?: Recovery;
 }
 
 /** The connections of this node in each room, so delivering a message costs only that room's local members. */

@@ -4,7 +4,11 @@ import type { LocalMember, LocalRoomIndex } from "./localRoomIndex";
 import type { ChatMiddlewareStack } from "./middleware";
 import type { NodeLiveness } from "./nodeLiveness";
 import type { ChatPubSub } from "./pubSub";
-import type { HeldMember, RoomStore, StoredMember } from "./roomStore";
+import type { RoomPresence } from "./presence";
+import { Recovery } from "./recovery";
+import type { RoomDelivery } from "./roomDelivery";
+import type { RoomHistory } from "./roomHistory";
+import { parseDetails, type ReapedMember, type RoomStore } from "./roomStore";
 import { SerialQueue } from "./serialQueue";
 import type {
   ChatConnection,
@@ -16,6 +20,9 @@ import type {
 
 export interface MembershipParts {
   store: RoomStore;
+  presence: RoomPresence;
+  history: RoomHistory;
+  delivery: RoomDelivery;
   index: LocalRoomIndex;
   middleware: ChatMiddlewareStack;
   pubSub: ChatPubSub;
@@ -24,6 +31,7 @@ export interface MembershipParts {
   maxRoomsPerConnection: number;
   log: ChatLogger;
   memberDetails(connection: ChatConnection): MaybePromise<MemberDetails>;
+  presenceKey(details: MemberDetails): MaybePromise<string>;
   /** Tells a member it was removed because its room was destroyed. */
   notifyDestroyed(connection: ChatConnection, room: string): void;
 }
@@ -41,52 +49,104 @@ export class Membership {
 
   /** True if added, false if it was already a member. */
   join(connection: ChatConnection, room: string): Promise<boolean> {
+    return this.queue.run(connection.id, () => this.enter(connection, room));
+  }
+
+  /**
+   * Joins and sends the connection what the room said after the message `since`, before anything newer,
+   * each message once. `recovered`: nothing was missing (false without history, or when the history
+   * no longer reaches back to `since`).
+   */
+  joinAndRecover(
+    connection: ChatConnection,
+    room: string,
+    since: string,
+  ): Promise<{ recovered: boolean }> {
     return this.queue.run(connection.id, async () => {
-      const { store, middleware, index, pubSub, liveness } = this.parts;
-      if (connection.canChat === false)
-        throw chatErrors.cannotChat(connection.id, connection.type);
-      if (connection.destroyed)
-        throw chatErrors.connectionClosed(connection.id);
-      if (connection.rooms.includes(room)) return false;
-      if (connection.rooms.length >= this.parts.maxRoomsPerConnection)
-        throw chatErrors.tooManyRooms(
-          connection.id,
-          this.parts.maxRoomsPerConnection,
-        );
-      this.parts.availability.assertAvailable();
-      // Join middleware may act on the join (announce it), so it must not run for a room that does not exist.
-      if (middleware.has("join")) {
-        if (!(await store.exists(room))) throw chatErrors.roomNotFound(room);
-        await middleware.runMembership("join", connection, room);
-      }
-      const member: LocalMember = {
-        details: JSON.stringify(await this.parts.memberDetails(connection)),
-        generation: "",
-      };
-      connection.rooms.push(room);
-      const first = index.add(room, connection, member);
+      if (connection.rooms.includes(room)) return { recovered: false };
+      const recovery = new Recovery(since);
+      await this.enter(connection, room, recovery);
+      const member = this.parts.index.members(room)?.get(connection);
+      if (!member) return { recovered: false };
+      const { history, delivery, log } = this.parts;
       try {
-        // Listening before stored, so no message sent once Redis has the member misses it; and the
-        // room noted before stored, so that if this node dies the member can be found.
-        await Promise.all([
-          first ? pubSub.subscribeRoom(room) : pubSub.subscribed(room),
-          liveness.noteRoom(room),
-        ]);
-        const { outcome, generation } = await store.join(
-          room,
-          connection.id,
-          member.details,
-          liveness.nodeId,
-        );
-        if (outcome === "noRoom") throw chatErrors.roomNotFound(room);
-        member.generation = generation;
-        return outcome === "added";
+        const page = history.enabled
+          ? await history.read(room, { since })
+          : { messages: [], complete: false };
+        delivery.catchUp(connection, member, page.messages);
+        return { recovered: page.complete };
       } catch (error) {
-        // Redis may have stored the member before the failure: take it out there too.
-        await this.forget(connection, [room]);
-        throw error;
+        delivery.catchUp(connection, member, []);
+        log(
+          `connection "${connection.id}" joined room "${room}", but its history could not be read`,
+          "warning",
+          { error: String(error) },
+        );
+        return { recovered: false };
       }
     });
+  }
+
+  /** Joins now (the caller holds the connection's turn); a `recovery` holds the room's messages meanwhile. */
+  private async enter(
+    connection: ChatConnection,
+    room: string,
+    recovery?: Recovery,
+  ) {
+    const { store, middleware, index, pubSub, liveness } = this.parts;
+    if (connection.canChat === false)
+      throw chatErrors.cannotChat(connection.id, connection.type);
+    if (connection.destroyed) throw chatErrors.connectionClosed(connection.id);
+    if (connection.rooms.includes(room)) return false;
+    if (connection.rooms.length >= this.parts.maxRoomsPerConnection)
+      throw chatErrors.tooManyRooms(
+        connection.id,
+        this.parts.maxRoomsPerConnection,
+      );
+    this.parts.availability.assertAvailable();
+    // Join middleware may act on the join (announce it), so it must not run for a room that does not exist.
+    if (middleware.has("join")) {
+      if (!(await store.exists(room))) throw chatErrors.roomNotFound(room);
+      await middleware.runMembership("join", connection, room);
+    }
+    const details = await this.parts.memberDetails(connection);
+    const member: LocalMember = {
+      details: JSON.stringify(details),
+      generation: "",
+      presenceKey: String(await this.parts.presenceKey(details)),
+      recovery,
+    };
+    connection.rooms.push(room);
+    const first = index.add(room, connection, member);
+    try {
+      // Listening before stored, so no message sent once Redis has the member misses it; and the
+      // room noted before stored, so that if this node dies the member can be found.
+      await Promise.all([
+        first ? pubSub.subscribeRoom(room) : pubSub.subscribed(room),
+        liveness.noteRoom(room),
+      ]);
+      const { outcome, generation, presenceJoined } = await store.join(
+        room,
+        connection.id,
+        member.details,
+        liveness.nodeId,
+        member.presenceKey,
+      );
+      if (outcome === "noRoom") throw chatErrors.roomNotFound(room);
+      member.generation = generation;
+      if (presenceJoined)
+        await this.parts.presence.announce(
+          room,
+          "join",
+          member.presenceKey,
+          details,
+        );
+      return outcome === "added";
+    } catch (error) {
+      // Redis may have stored the member before the failure: take it out there too.
+      await this.forget(connection, [room]);
+      throw error;
+    }
   }
 
   /** True if removed, false if it was not a member. Leave middleware may refuse. */
@@ -141,18 +201,28 @@ export class Membership {
     );
   }
 
-  /** Runs the leave middleware for a member reaped from a dead node, with a stand-in for its connection. */
-  async runLeaveForReaped(room: string, member: StoredMember) {
+  /**
+   * Runs the leave middleware for a member reaped from a dead node, with a stand-in for its connection,
+   * and announces its presence key's leave if it was the key's last connection.
+   */
+  async runLeaveForReaped(room: string, member: ReapedMember) {
     const standIn: ReapedConnection = {
       id: member.id,
       rooms: [],
       canChat: false,
       destroyed: true,
       reaped: true,
-      memberDetails: parseDetails(member),
+      memberDetails: parseDetails(member.id, member.details),
       sendMessage: () => undefined,
     };
     await this.runLeaveMiddlewareUnrefusable(standIn, room);
+    if (member.presenceLeft !== null)
+      await this.parts.presence.announce(
+        room,
+        "leave",
+        member.presenceLeft,
+        standIn.memberDetails,
+      );
   }
 
   /** A change this node made locally could not be written to Redis: `restore` must run. */
@@ -202,12 +272,22 @@ export class Membership {
    * kept here and `restore` writes it.
    */
   private async forget(connection: ChatConnection, rooms: readonly string[]) {
+    const { index, store, presence } = this.parts;
+    const details = rooms.map((room) => index.members(room)?.get(connection));
     const emptied = rooms.filter((room) =>
       this.removeLocally(connection, room),
     );
-    const leaving = rooms.map((room) =>
-      this.parts.store.leave(room, connection.id),
-    );
+    const leaving = rooms.map(async (room, position) => {
+      const { presenceLeft } = await store.leave(room, connection.id);
+      const member = details[position];
+      if (presenceLeft !== null && member)
+        await presence.announce(
+          room,
+          "leave",
+          presenceLeft,
+          parseDetails(connection.id, member.details),
+        );
+    });
     // Sent after the leaves, so a node that dies in between still has these rooms noted.
     const releasing = emptied.map((room) => this.release(room));
     const outcomes = await Promise.allSettled([...leaving, ...releasing]);
@@ -257,13 +337,5 @@ export class Membership {
       forgetting,
       renoting,
     ]);
-  }
-}
-
-function parseDetails(member: StoredMember): MemberDetails {
-  try {
-    return { ...(JSON.parse(member.details) as MemberDetails), id: member.id };
-  } catch {
-    return { id: member.id };
   }
 }

@@ -1,11 +1,11 @@
 import type { Redis } from "ioredis";
 import type { ChatKeys } from "./keys";
-import type { RoomStore, StoredMember } from "./roomStore";
+import type { ReapedMember, RoomStore } from "./roomStore";
 import type { ChatLogger } from "./types";
 
 export type ReapedHandler = (
   room: string,
-  member: StoredMember,
+  member: ReapedMember,
 ) => Promise<void>;
 
 /**

@@ -1,4 +1,5 @@
-import type { LocalRoomIndex } from "./localRoomIndex";
+import type { LocalMember, LocalRoomIndex } from "./localRoomIndex";
+import { isPresenceJson } from "./presence";
 import type { ChatMiddlewareStack } from "./middleware";
 import { RoomMessage, type DeliverMessage } from "./roomMessage";
 import { SerialQueue } from "./serialQueue";
@@ -28,8 +29,10 @@ export class RoomDelivery {
     const members = this.index.members(room);
     if (!members) return;
     const message = RoomMessage.fromJson(json);
-    if (!this.middleware.has("say")) {
-      for (const connection of members.keys()) this.send(connection, message);
+    // A presence event is the node's notice, not a say: `say` middleware does not run for it.
+    if (!this.middleware.has("say") || isPresenceJson(json)) {
+      for (const [connection, member] of members)
+        this.offer(connection, member, message);
       return;
     }
     const waiting = this.waiting.get(room) ?? 0;
@@ -43,7 +46,7 @@ export class RoomDelivery {
     this.waiting.set(room, waiting + 1);
     this.roomQueue
       .run(room, () =>
-        this.deliverThroughMiddleware(room, [...members.keys()], message),
+        this.deliverThroughMiddleware(room, [...members], message),
       )
       .finally(() => {
         const left = (this.waiting.get(room) ?? 1) - 1;
@@ -54,11 +57,11 @@ export class RoomDelivery {
 
   private async deliverThroughMiddleware(
     room: string,
-    members: ChatConnection[],
+    members: [ChatConnection, LocalMember][],
     message: RoomMessage,
   ) {
     await Promise.all(
-      members.map(async (connection) => {
+      members.map(async ([connection, member]) => {
         try {
           const payload = await this.middleware.runMessage(
             "say",
@@ -67,7 +70,7 @@ export class RoomDelivery {
             message.payload,
           );
           if (payload !== null)
-            this.send(connection, RoomMessage.fromPayload(payload));
+            this.offer(connection, member, RoomMessage.fromPayload(payload));
         } catch (error) {
           this.log(
             `say middleware failed for connection "${connection.id}" in room "${room}"`,
@@ -79,6 +82,38 @@ export class RoomDelivery {
         }
       }),
     );
+  }
+
+  /** Sends a member that joined with `since` what it missed (oldest first), then what came meanwhile. */
+  catchUp(
+    connection: ChatConnection,
+    member: LocalMember,
+    missed: MessagePayload[],
+  ) {
+    const { recovery } = member;
+    if (!recovery) return;
+    const messages = recovery.catchUp(missed.map(RoomMessage.fromPayload));
+    for (const message of messages) this.send(connection, message);
+  }
+
+  /** Sends a room's message to one member, unless the member is catching up and holds or has it. */
+  private offer(
+    connection: ChatConnection,
+    member: LocalMember,
+    message: RoomMessage,
+  ) {
+    const { recovery } = member;
+    if (recovery) {
+      if (!recovery.admit(message)) {
+        this.log(
+          `held or dropped a message to connection "${connection.id}": it is catching up`,
+          "debug",
+        );
+        return;
+      }
+      if (recovery.caughtUp) member.recovery = undefined;
+    }
+    this.send(connection, message);
   }
 
   /** Sends a payload from the node itself to one member. */

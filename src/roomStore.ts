@@ -1,6 +1,7 @@
 import { randomBytes } from "crypto";
 import type { Redis } from "ioredis";
 import type { ChatKeys } from "./keys";
+import type { MemberDetails } from "./types";
 import { defineChatScripts } from "./scripts/chatScripts";
 
 export type JoinOutcome = "added" | "alreadyMember" | "noRoom";
@@ -11,9 +12,15 @@ export interface StoredMember {
   details: string;
 }
 
-/** A member this node holds, as it restores it: joined under `generation` of its room. */
+/** A member removed by reaping: and its presence key, if that was the key's last connection in the room. */
+export interface ReapedMember extends StoredMember {
+  presenceLeft: string | null;
+}
+
+/** A member this node holds, as it restores it: joined under `generation` of its room, present as `presenceKey`. */
 export interface HeldMember extends StoredMember {
   generation: string;
+  presenceKey: string;
 }
 
 /**
@@ -52,33 +59,59 @@ export class RoomStore {
     return indexed.filter((_, position) => present[position]);
   }
 
+  /** `presenceJoined`: the member is its presence key's first connection in the room. */
   async join(
     room: string,
     connectionId: string,
     details: string,
     nodeId: string,
-  ): Promise<{ outcome: JoinOutcome; generation: string }> {
-    const [result, generation] = await this.redis.ahChatJoin(
-      this.keys.room(room),
-      this.keys.members(room),
-      this.keys.holders(room),
+    presenceKey: string,
+  ): Promise<{
+    outcome: JoinOutcome;
+    generation: string;
+    presenceJoined: boolean;
+  }> {
+    const [result, generation, first] = await this.redis.ahChatJoin(
+      ...this.roomKeys(room),
       connectionId,
       details,
       nodeId,
+      presenceKey,
     );
     const outcome =
       result === -1 ? "noRoom" : result === 1 ? "added" : "alreadyMember";
-    return { outcome, generation };
+    return { outcome, generation, presenceJoined: first === 1 };
   }
 
-  async leave(room: string, connectionId: string): Promise<boolean> {
-    return (
-      (await this.redis.ahChatLeave(
-        this.keys.members(room),
-        this.keys.holders(room),
-        connectionId,
-      )) === 1
+  /** Whether it was a member, and its presence key if it was the key's last connection in the room. */
+  async leave(
+    room: string,
+    connectionId: string,
+  ): Promise<{ removed: boolean; presenceLeft: string | null }> {
+    const [removed, presenceLeft] = await this.redis.ahChatLeave(
+      ...this.memberKeys(room),
+      connectionId,
     );
+    return { removed: removed === 1, presenceLeft: presenceLeft || null };
+  }
+
+  /** Each member's presence key and details, or null if the room does not exist. */
+  async presenceOf(room: string): Promise<{
+    presenceKeys: Record<string, string>;
+    members: Record<string, string>;
+  } | null> {
+    const replies = await this.redis
+      .multi()
+      .exists(this.keys.room(room))
+      .hgetall(this.keys.presenceKeys(room))
+      .hgetall(this.keys.members(room))
+      .exec();
+    const [isRoom, presenceKeys, members] = results(room, replies) as [
+      number,
+      Record<string, string>,
+      Record<string, string>,
+    ];
+    return isRoom === 1 ? { presenceKeys, members } : null;
   }
 
   /** The node holding a member, or null if it is not a member. */
@@ -92,11 +125,7 @@ export class RoomStore {
     membersByNode: Map<string, string[]>;
   }> {
     const [generation, ...held] = (
-      await this.redis.ahChatDestroy(
-        this.keys.room(room),
-        this.keys.members(room),
-        this.keys.holders(room),
-      )
+      await this.redis.ahChatDestroy(...this.roomKeys(room))
     ).flat();
     await this.redis.srem(this.keys.roomsIndex, room);
     const membersByNode = new Map<string, string[]>();
@@ -115,11 +144,9 @@ export class RoomStore {
       .exists(this.keys.room(room))
       .hgetall(this.keys.members(room))
       .exec();
-    if (!replies) throw new Error(`reading room "${room}" was aborted`);
-    for (const [error] of replies) if (error) throw error;
-    const [[, isRoom], [, members]] = replies as [
-      [null, number],
-      [null, Record<string, string>],
+    const [isRoom, members] = results(room, replies) as [
+      number,
+      Record<string, string>,
     ];
     return isRoom === 1 ? members : null;
   }
@@ -129,18 +156,21 @@ export class RoomStore {
     room: string,
     holderNodeId: string,
     connectionIds: readonly string[] = [],
-  ): Promise<StoredMember[]> {
+  ): Promise<ReapedMember[]> {
     const removed = (
       await this.redis.ahChatReap(
-        this.keys.members(room),
-        this.keys.holders(room),
+        ...this.memberKeys(room),
         holderNodeId,
         ...connectionIds,
       )
     ).flat();
-    const members: StoredMember[] = [];
-    for (let i = 0; i < removed.length; i += 2)
-      members.push({ id: removed[i], details: removed[i + 1] });
+    const members: ReapedMember[] = [];
+    for (let i = 0; i < removed.length; i += 3)
+      members.push({
+        id: removed[i],
+        details: removed[i + 1],
+        presenceLeft: removed[i + 2] || null,
+      });
     return members;
   }
 
@@ -161,24 +191,63 @@ export class RoomStore {
       : "";
     const ended = (
       await this.redis.ahChatRestore(
-        this.keys.room(room),
-        this.keys.members(room),
-        this.keys.holders(room),
+        ...this.roomKeys(room),
         generationIfLost,
         nodeId,
-        ...members.flatMap(({ id, details, generation }) => [
+        ...members.flatMap(({ id, details, generation, presenceKey }) => [
           id,
           details,
           generation,
+          presenceKey,
         ]),
       )
     ).flat();
     if (recreate) await this.redis.sadd(this.keys.roomsIndex, room);
     return ended;
   }
+
+  /** The keys of a room's members: members, holders, presence and presence keys. */
+  private memberKeys(room: string): [string, string, string, string] {
+    const { keys } = this;
+    return [
+      keys.members(room),
+      keys.holders(room),
+      keys.presence(room),
+      keys.presenceKeys(room),
+    ];
+  }
+
+  /** The room's own key and the keys of its members. */
+  private roomKeys(room: string): [string, string, string, string, string] {
+    return [this.keys.room(room), ...this.memberKeys(room)];
+  }
 }
 
-/** An id for one life of a room: never the same twice. */
-function newGeneration() {
+/** A member's stored details, with its id; what cannot be read is just the id. */
+export function parseDetails(
+  id: string,
+  json: string | undefined,
+): MemberDetails {
+  try {
+    return { ...(JSON.parse(json ?? "{}") as MemberDetails), id };
+  } catch {
+    return { id };
+  }
+}
+
+/** The replies of a transaction that reads a room; a failed command throws. */
+function results(
+  room: string,
+  replies: [Error | null, unknown][] | null,
+): unknown[] {
+  if (!replies) throw new Error(`reading room "${room}" was aborted`);
+  return replies.map(([error, reply]) => {
+    if (error) throw error;
+    return reply;
+  });
+}
+
+/** An id for one life of a room (or of its history): never the same twice. */
+export function newGeneration() {
   return `${Date.now().toString(36)}.${randomBytes(4).toString("hex")}`;
 }

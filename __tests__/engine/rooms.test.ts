@@ -152,6 +152,8 @@ describeOnEachRedis("rooms", ({ newRedis }) => {
         "app-one:{lobby}:room",
         "app-one:{lobby}:members",
         "app-one:{lobby}:holders",
+        "app-one:{lobby}:presence",
+        "app-one:{lobby}:presenceKeys",
       ].sort(),
     );
     await prefixed.stop();

@@ -39,6 +39,8 @@ export async function startEngineNode(
     sayBurst: defaultChatConfig.sayBurst,
     maxRoomsPerConnection: defaultChatConfig.maxRoomsPerConnection,
     maxRoomQueue: defaultChatConfig.maxRoomQueue,
+    presenceEvents: defaultChatConfig.presence.events,
+    history: defaultChatConfig.history,
     defaultMiddlewarePriority: 100,
     redis: { client: redis, publisher: redis, subscriber },
     connections: { get: (id) => connections.get(id) },

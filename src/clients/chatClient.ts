@@ -55,15 +55,22 @@ const defaultReconnect: ReconnectOptions = {
  * `say` events for room messages; reconnecting with backoff, then joining the client's rooms again.
  * A transport (TCP/TLS, websocket) opens, writes and closes; it hands every message it receives to `receive`.
  *
- * Events: `welcome` (the server's greeting), `say` (a room message), `message` (anything else the
- * server sends unasked), `disconnected` (the connection dropped; it will reconnect), `reconnect`
- * (connected again, rooms rejoined), `error`, and `end` (closed for good).
+ * Events: `welcome` (the server's greeting), `say` (a room message), `presence` (a presence key
+ * joined or left a room), `message` (anything else the server sends unasked), `disconnected` (the
+ * connection dropped; it will reconnect), `reconnect` (connected again, rooms rejoined), `recovered`
+ * (room: after a reconnect, every message the room said meanwhile has been received), `gap` (room:
+ * some of them could not be; reload what the room shows), `error`, and `end` (closed for good).
+ *
+ * With history on the server, the client remembers the id of the last message of each room and
+ * rejoins with it (`roomAdd room since`), so the server sends what it missed before anything newer.
  */
 export abstract class ChatClient extends EventEmitter {
   /** This connection's id on the server. */
   id?: string;
   /** The rooms this client joined; it joins them again after a reconnect. */
   readonly rooms = new Set<string>();
+  /** The id of the last message received from each room (with history on the server). */
+  private readonly lastIds = new Map<string, string>();
   private readonly pending = new Map<number, PendingRequest>();
   private lastMessageId = 0;
   private closing = false;
@@ -105,6 +112,7 @@ export abstract class ChatClient extends EventEmitter {
   /** Leaves a room: true if left, false if it was not a member. */
   async roomLeave(room: string): Promise<boolean> {
     this.rooms.delete(room);
+    this.lastIds.delete(room);
     return (await this.request({ event: "roomLeave", room })).data as boolean;
   }
 
@@ -153,7 +161,12 @@ export abstract class ChatClient extends EventEmitter {
   /** Each message from the server, parsed. */
   protected receive(message: Message) {
     if (message.context === "response") return this.settle(message);
-    if (message.context === "user") return this.emit("say", message);
+    if (message.context === "user") {
+      if (typeof message.id === "string" && typeof message.room === "string")
+        this.lastIds.set(message.room, message.id);
+      return this.emit("say", message);
+    }
+    if (message.context === "presence") return this.emit("presence", message);
     if (message.welcome !== undefined && message.context === "api")
       return this.emit("welcome", message);
     this.emit("message", message);
@@ -264,12 +277,24 @@ export abstract class ChatClient extends EventEmitter {
     this.failedTries = 0;
     try {
       await this.detailsView();
-      for (const room of this.rooms)
-        await this.request({ event: "roomAdd", room });
+      for (const room of this.rooms) await this.rejoin(room);
       this.emit("reconnect");
     } catch (error) {
       this.reportError(error as Error);
     }
+  }
+
+  /** Joins a room again after a reconnect, asking for what it missed if it knows where it stopped. */
+  private async rejoin(room: string) {
+    const since = this.lastIds.get(room);
+    if (since === undefined) {
+      await this.request({ event: "roomAdd", room });
+      return;
+    }
+    const { recovered } = (
+      await this.request({ event: "roomAdd", room, since })
+    ).data as { recovered: boolean };
+    this.emit(recovered ? "recovered" : "gap", room);
   }
 
   /** An `error` event, when someone listens: unlike a bare EventEmitter, an unheard error does not throw. */

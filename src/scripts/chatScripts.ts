@@ -9,23 +9,32 @@ declare module "ioredis" {
       roomKey: string,
       membersKey: string,
       holdersKey: string,
+      presenceKey: string,
+      presenceKeysKey: string,
       connectionId: string,
       details: string,
       nodeId: string,
-    ): Result<[number, string], Context>;
+      memberPresenceKey: string,
+    ): Result<[number, string, number], Context>;
     ahChatLeave(
       membersKey: string,
       holdersKey: string,
+      presenceKey: string,
+      presenceKeysKey: string,
       connectionId: string,
-    ): Result<number, Context>;
+    ): Result<[number, string], Context>;
     ahChatDestroy(
       roomKey: string,
       membersKey: string,
       holdersKey: string,
+      presenceKey: string,
+      presenceKeysKey: string,
     ): Result<string[][], Context>;
     ahChatReap(
       membersKey: string,
       holdersKey: string,
+      presenceKey: string,
+      presenceKeysKey: string,
       holderNodeId: string,
       ...connectionIds: string[]
     ): Result<string[][], Context>;
@@ -33,20 +42,52 @@ declare module "ioredis" {
       roomKey: string,
       membersKey: string,
       holdersKey: string,
+      presenceKey: string,
+      presenceKeysKey: string,
       generationIfLost: string,
       nodeId: string,
-      ...memberTriples: string[]
+      ...memberQuads: string[]
     ): Result<string[][], Context>;
+    ahChatPublishWithHistory(
+      historyKey: string,
+      historyStateKey: string,
+      channel: string,
+      json: string,
+      entriesKept: number,
+      keptForMs: number,
+      epochIfNew: string,
+    ): Result<string, Context>;
   }
 }
 
-/** `replies` scripts answer with a list through `reply.lua`, which is put before them. */
+/** Each script's file, its number of keys, and the helpers (Lua files) put before it. */
 const scripts = {
-  ahChatJoin: { file: "join.lua", numberOfKeys: 3, replies: false },
-  ahChatLeave: { file: "leave.lua", numberOfKeys: 2, replies: false },
-  ahChatDestroy: { file: "destroy.lua", numberOfKeys: 3, replies: true },
-  ahChatReap: { file: "reap.lua", numberOfKeys: 2, replies: true },
-  ahChatRestore: { file: "restore.lua", numberOfKeys: 3, replies: true },
+  ahChatJoin: { file: "join.lua", numberOfKeys: 5, helpers: [] },
+  ahChatLeave: {
+    file: "leave.lua",
+    numberOfKeys: 4,
+    helpers: ["presence.lua"],
+  },
+  ahChatDestroy: {
+    file: "destroy.lua",
+    numberOfKeys: 5,
+    helpers: ["reply.lua"],
+  },
+  ahChatReap: {
+    file: "reap.lua",
+    numberOfKeys: 4,
+    helpers: ["reply.lua", "presence.lua"],
+  },
+  ahChatRestore: {
+    file: "restore.lua",
+    numberOfKeys: 5,
+    helpers: ["reply.lua", "presence.lua"],
+  },
+  ahChatPublishWithHistory: {
+    file: "publishWithHistory.lua",
+    numberOfKeys: 2,
+    helpers: [],
+  },
 };
 
 const readScript = (file: string) =>
@@ -54,14 +95,13 @@ const readScript = (file: string) =>
 
 /** Teaches a Redis connection the chat's scripts (once; the application's own connection may be shared). */
 export function defineChatScripts(redis: Redis) {
-  for (const [name, { file, numberOfKeys, replies }] of Object.entries(
+  for (const [name, { file, numberOfKeys, helpers }] of Object.entries(
     scripts,
   )) {
     if (name in redis) continue;
-    const lua = readScript(file);
     redis.defineCommand(name, {
       numberOfKeys,
-      lua: replies ? `${readScript("reply.lua")}\n${lua}` : lua,
+      lua: [...helpers, file].map(readScript).join("\n"),
     });
   }
 }

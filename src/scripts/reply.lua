@@ -1,4 +1,4 @@
--- Prepended to every script that answers with a list it built: returns the list as chunks of at most
+-- Put before every script that answers with a list it built: returns the list as chunks of at most
 -- 4000 items, each made by unpack. A table built by assignment is not read back by ioredis-mock (the
 -- embedded Redis), and one unpack is bounded (8000 values) on Redis; chunks of unpack suit both.
 local function reply(items)

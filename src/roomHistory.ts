@@ -1,0 +1,115 @@
+import type { Redis } from "ioredis";
+import type { ChatKeys } from "./keys";
+import { newGeneration } from "./roomStore";
+import type { MessagePayload } from "./types";
+
+/** `config.chat.history`: each room keeps its last `size` messages for `ttl` seconds. `size` 0 is off. */
+export interface HistoryConfig {
+  size: number;
+  ttl: number;
+}
+
+export interface HistoryQuery {
+  /** Only the messages after the one with this id. */
+  since?: string;
+  /** At most this many: the newest. */
+  limit?: number;
+}
+
+export interface HistoryPage {
+  /** Oldest first. */
+  messages: MessagePayload[];
+  /**
+   * Whether nothing is missing: every message after `since` (without it, every message of the
+   * history's life) is here. False when the history was trimmed or expired past it, lost with Redis, or
+   * cut by `limit`.
+   */
+  complete: boolean;
+}
+
+/** Where a message is in its room's history: `<epoch>:<sequence>`. */
+export interface MessagePlace {
+  epoch: string;
+  sequence: number;
+}
+
+export function parseMessageId(id: unknown): MessagePlace | null {
+  if (typeof id !== "string") return null;
+  const separator = id.lastIndexOf(":");
+  const sequence = Number(id.slice(separator + 1));
+  if (separator <= 0 || !Number.isSafeInteger(sequence) || sequence < 1)
+    return null;
+  return { epoch: id.slice(0, separator), sequence };
+}
+
+/**
+ * Rooms' recent messages, in a Redis stream per room on the Redis that carries messages. A message is
+ * kept and published in one script, so what a member missed is in the history exactly when it was
+ * published. One entry more than `size` is kept: the one before the oldest a client may ask for, so
+ * that a `since` naming it is known to miss nothing.
+ */
+export class RoomHistory {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: ChatKeys,
+    private readonly config: HistoryConfig,
+  ) {}
+
+  get enabled() {
+    return this.config.size > 0;
+  }
+
+  /** Keeps and publishes a message; resolves with the JSON published, which has the message's `id`. */
+  publish(room: string, json: string): Promise<string> {
+    return this.redis.ahChatPublishWithHistory(
+      this.keys.history(room),
+      this.keys.historyState(room),
+      this.keys.roomChannel(room),
+      json,
+      this.config.size + 1,
+      this.config.ttl * 1000,
+      newGeneration(),
+    );
+  }
+
+  async read(room: string, query: HistoryQuery = {}): Promise<HistoryPage> {
+    const replies = await this.redis
+      .multi()
+      .hget(this.keys.historyState(room), "epoch")
+      .xrange(this.keys.history(room), "-", "+")
+      .exec();
+    if (!replies)
+      throw new Error(`reading the history of room "${room}" was aborted`);
+    for (const [error] of replies) if (error) throw error;
+    const epoch = replies[0][1] as string | null;
+    const entries = (replies[1][1] as [string, string[]][]).map(
+      ([entryId, fields]) => ({
+        sequence: Number(entryId.split("-")[0]),
+        json: fields[1],
+      }),
+    );
+    const kept = entries.slice(-this.config.size);
+    let messages = kept;
+    let complete: boolean;
+    if (query.since === undefined) {
+      complete = entries.length === 0 || entries[0].sequence === 1;
+    } else {
+      const since = parseMessageId(query.since);
+      const position =
+        since && epoch !== null && since.epoch === epoch
+          ? entries.findIndex((entry) => entry.sequence === since.sequence)
+          : -1;
+      complete = position >= 0;
+      messages = complete ? entries.slice(position + 1) : kept;
+    }
+    const limit = query.limit ?? this.config.size;
+    if (messages.length > limit) {
+      messages = limit > 0 ? messages.slice(-limit) : [];
+      complete = false;
+    }
+    return {
+      messages: messages.map(({ json }) => JSON.parse(json) as MessagePayload),
+      complete,
+    };
+  }
+}
