@@ -84,6 +84,20 @@ export class ClusterNode {
     return node;
   }
 
+  /** Resolves once the node prints `text` (in what it prints from now on). */
+  printed(text: string): Promise<void> {
+    const from = this.output.length;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.output.indexOf(text, from) < 0) return;
+        this.process.stdout?.off("data", check);
+        resolve();
+      };
+      // Registered after the listener that appends to `output`, so it sees each chunk appended.
+      this.process.stdout?.on("data", check);
+    });
+  }
+
   /** The process has not exited. */
   get alive() {
     return this.process.exitCode === null && this.process.signalCode === null;
