@@ -19,6 +19,16 @@ export type {
 } from "./src/middleware";
 export type { NodeCallback } from "./src/callback";
 export type {
+  PresenceEvent,
+  PresencePayload,
+  RoomPresenceStatus,
+} from "./src/presence";
+export type {
+  HistoryConfig,
+  HistoryPage,
+  HistoryQuery,
+} from "./src/roomHistory";
+export type {
   ChatConnection,
   MemberDetails,
   MessageEnvelope,

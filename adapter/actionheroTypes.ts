@@ -17,6 +17,9 @@ declare module "actionhero/dist/initializers/chatRoom" {
     exists: EngineMember<"exists">;
     list: EngineMember<"list">;
     roomStatus: EngineMember<"roomStatus">;
+    presence: EngineMember<"presence">;
+    history: EngineMember<"history">;
+    presenceKey: EngineMember<"presenceKey">;
     addMember: EngineMember<"addMember">;
     addMiddleware: EngineMember<"addMiddleware">;
     removeMiddleware: EngineMember<"removeMiddleware">;

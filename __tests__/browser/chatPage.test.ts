@@ -172,4 +172,30 @@ describe("the demo's chat page in headless Chromium", () => {
     ).toBe(0);
     expect(await alice.locator(".room").count()).toBe(3);
   });
+
+  step(
+    "a page joining a room is shown its recent messages, each once, and the others see it arrive",
+    async () => {
+      const carol = await openChat();
+      try {
+        const lobby = room(carol, "lobby");
+        await lobby
+          .locator(".messages li", { hasText: "hello from alice" })
+          .waitFor();
+        expect(
+          await lobby
+            .locator(".messages li", { hasText: "hello from alice" })
+            .count(),
+        ).toBe(1);
+        const carolId = await connectionId(carol);
+        await room(alice, "lobby")
+          .locator(".messages li.notice", {
+            hasText: `${carolId.slice(0, 8)} joined`,
+          })
+          .waitFor();
+      } finally {
+        await carol.close();
+      }
+    },
+  );
 });

@@ -10,14 +10,17 @@ const cycles = Number(process.env.CRASH_CYCLES ?? 3);
 const clientsPerNode = Number(process.env.CRASH_CLIENTS_PER_NODE ?? 10);
 const rooms = ["crash-1", "crash-2", "crash-3"];
 const titles = ["node-a", "node-b", "node-c"];
-const env = { CHAT_NODE_TIMEOUT: String(nodeTimeout) };
+const env = {
+  CHAT_NODE_TIMEOUT: String(nodeTimeout),
+  CHAT_PRESENCE_EVENTS: "true",
+};
 
-/** The demo's presence middleware announces each leave, a reaped member's included. */
+/** A presence event of a connection's leave (the presence key is the connection id), a reaped member's included. */
 const isLeftNotice = (message: Record<string, any>, room: string, id: string) =>
-  message.context === "user" &&
+  message.context === "presence" &&
   message.room === room &&
-  message.message?.presence === "left" &&
-  message.message?.id === id;
+  message.event === "leave" &&
+  message.key === id;
 
 describe("a node killed with SIGKILL", () => {
   let redisServer: RedisServer;

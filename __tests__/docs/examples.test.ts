@@ -1,10 +1,16 @@
+import "./historyOn";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { api, chatRoom, Process, specHelper } from "actionhero";
 
 /** Every TypeScript block marked `<!-- runs -->` in these files runs against a live application. */
-const documents = ["README.md", "docs/api.md", "docs/customizing.md"];
+const documents = [
+  "README.md",
+  "docs/api.md",
+  "docs/customizing.md",
+  "docs/presence-and-history.md",
+];
 const root = path.join(__dirname, "..", "..");
 
 function runnableExamples(document: string) {
@@ -60,6 +66,7 @@ describe("the documentation's examples", () => {
       generateMemberDetails: api.chatRoom.generateMemberDetails,
       sanitizeMemberDetails: api.chatRoom.sanitizeMemberDetails,
       generateMessagePayload: api.chatRoom.generateMessagePayload,
+      presenceKey: api.chatRoom.presenceKey,
     };
   });
   afterAll(async () => {
@@ -70,10 +77,7 @@ describe("the documentation's examples", () => {
   afterEach(() => {
     Object.assign(api.chatRoom, hooks);
     for (const middleware of api.chatRoom.listMiddleware()) {
-      if (
-        middleware.name !== "authenticated rooms" &&
-        middleware.name !== "presence"
-      ) {
+      if (middleware.name !== "authenticated rooms") {
         api.chatRoom.removeMiddleware(middleware.name);
       }
     }

@@ -3,5 +3,8 @@ export const DEFAULT = {
   chat: () => ({
     keyPrefix: "chat-demo:",
     maxMessageLength: 2000,
+    // The page keeps its member lists from presence events, and shows a room's recent messages on joining it.
+    presence: { events: true },
+    history: { size: 50, ttl: 600 },
   }),
 };

@@ -1,7 +1,7 @@
 // The demo page: actionhero's websocket client, the chat verbs, and the demo's two actions.
 /* global ActionheroWebsocketClient */
 const client = new ActionheroWebsocketClient();
-const rooms = new Map(); // room name → { element, members: Set of connection ids }
+const rooms = new Map(); // room name → { element, members: Set of presence keys, shown: Set of message ids }
 
 const byId = (id) => document.getElementById(id);
 
@@ -38,7 +38,8 @@ function renderMembers(room) {
   );
 }
 
-function addMessage(room, from, text, notice) {
+/** Adds a message at the end, or, `before` the first, where a room's history goes. */
+function addMessage(room, from, text, notice, before) {
   const list = rooms.get(room).element.querySelector(".messages");
   const item = document.createElement("li");
   if (notice) item.className = "notice";
@@ -47,8 +48,19 @@ function addMessage(room, from, text, notice) {
   sender.textContent =
     from === "0" ? "" : from === client.id ? "you" : from.slice(0, 8);
   item.append(sender, typeof text === "string" ? text : JSON.stringify(text));
-  list.append(item);
+  if (before) list.insertBefore(item, before);
+  else list.append(item);
   list.scrollTop = list.scrollHeight;
+}
+
+/** A message of the room, once: one may come both live and in the history read on joining. */
+function showMessage(room, message, before) {
+  const { shown } = rooms.get(room);
+  if (message.id !== undefined) {
+    if (shown.has(message.id)) return;
+    shown.add(message.id);
+  }
+  addMessage(room, message.from, message.message, message.from === "0", before);
 }
 
 function openRoom(room, members) {
@@ -71,8 +83,17 @@ function openRoom(room, members) {
     );
   });
   byId("rooms").append(element);
-  rooms.set(room, { element, members: new Set(members) });
+  rooms.set(room, { element, members: new Set(members), shown: new Set() });
   renderMembers(room);
+  // The room's recent messages go before anything that arrived since the page joined.
+  request(
+    (done) => client.action("roomHistory", { room }, done),
+    ({ messages }) => {
+      if (!rooms.has(room)) return;
+      const first = element.querySelector(".messages li");
+      for (const message of messages) showMessage(room, message, first);
+    },
+  );
 }
 
 function closeRoom(room) {
@@ -95,22 +116,24 @@ function join(room) {
 client.on("say", (message) => {
   const { room } = message;
   if (!rooms.has(room)) return;
-  const presence = message.message && message.message.presence;
-  if (presence) {
-    const { members } = rooms.get(room);
-    if (presence === "joined") members.add(message.message.id);
-    if (presence === "left") members.delete(message.message.id);
-    renderMembers(room);
-    return addMessage(
-      room,
-      "0",
-      `${message.message.id.slice(0, 8)} ${presence}`,
-      true,
-    );
-  }
-  addMessage(room, message.from, message.message, message.from === "0");
+  showMessage(room, message);
   if (message.from === "0" && /was destroyed$/.test(String(message.message)))
     closeRoom(room);
+});
+
+// Presence events (config.chat.presence.events): a connection's first join and last leave of a room.
+client.on("message", (message) => {
+  if (message.context !== "presence" || !rooms.has(message.room)) return;
+  const { members } = rooms.get(message.room);
+  if (message.event === "join") members.add(message.key);
+  if (message.event === "leave") members.delete(message.key);
+  renderMembers(message.room);
+  addMessage(
+    message.room,
+    "0",
+    `${message.key.slice(0, 8)} ${message.event === "join" ? "joined" : "left"}`,
+    true,
+  );
 });
 
 byId("join-form").addEventListener("submit", (event) => {
