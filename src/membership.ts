@@ -109,9 +109,11 @@ export class Membership {
       if (!(await store.exists(room))) throw chatErrors.roomNotFound(room);
       await middleware.runMembership("join", connection, room);
     }
-    const details = await this.parts.memberDetails(connection);
+    const stored = await this.parts.memberDetails(connection);
+    // The hooks are given the id whatever generateMemberDetails returned, as roomStatus and reaping are.
+    const details = { ...stored, id: connection.id };
     const member: LocalMember = {
-      details: JSON.stringify(details),
+      details: JSON.stringify(stored),
       generation: "",
       presenceKey: String(await this.parts.presenceKey(details)),
       recovery,
