@@ -12,6 +12,7 @@ const chatEnv = {
   CHAT_HISTORY_SIZE: "1000",
   CHAT_PRESENCE_EVENTS: "true",
   CHAT_NODE_TIMEOUT: "1000",
+  CHAT_PRESENCE_BY_USER: "true",
 };
 
 /** Resolves with the room of the next `recovered` or `gap` event, and which it was. */
@@ -155,6 +156,62 @@ describe("presence, history and recovery on three nodes", () => {
     const after = client.nextSay((message) => message.message === "after");
     await sender.say("lobby", "after");
     expect((await after).id).not.toEqual(beforeId);
+  });
+
+  test("two connections of one user on two nodes, joining and leaving at the same moment, are one join and one leave", async () => {
+    const watcher = new ChatWebsocketClient({
+      url: nodes[0].url,
+      reconnect: false,
+    });
+    const tabs = [
+      new ChatWebsocketClient({ url: nodes[1].url, reconnect: false }),
+      new ChatSocketClient({ port: nodes[2].socketPort, reconnect: false }),
+    ];
+    clients = [watcher, ...tabs];
+    await Promise.all(clients.map((each) => each.connect()));
+    await Promise.all(
+      tabs.map((tab) => tab.action("identify", { user: "ann" })),
+    );
+    const presence: Record<string, unknown>[] = [];
+    watcher.on("presence", (message: Record<string, unknown>) =>
+      presence.push(message),
+    );
+    await watcher.roomAdd("lobby");
+    const annEvents = () =>
+      presence
+        .filter((message) => message.key === "ann")
+        .map((message) => message.event);
+    /** Resolves once a message said now has reached the watcher: any presence event before it has too. */
+    const fence = async (text: string) => {
+      const heard = watcher.nextSay((message) => message.message === text);
+      await watcher.say("lobby", text);
+      await heard;
+    };
+
+    await Promise.all(tabs.map((tab) => tab.roomAdd("lobby")));
+    await fence("both tabs joined");
+    expect(annEvents()).toEqual(["join"]);
+    const [join] = presence.filter((message) => message.key === "ann");
+    expect(join.member).toEqual({ user: "ann" });
+    // Every node counts the same: one presence, two connections.
+    for (const node of nodes) {
+      const client = new ChatWebsocketClient({
+        url: node.url,
+        reconnect: false,
+      });
+      await client.connect();
+      const { result } = await client.action("chatPresence", { room: "lobby" });
+      client.close();
+      expect(result.members.ann).toEqual({
+        key: "ann",
+        connections: 2,
+        user: "ann",
+      });
+    }
+
+    await Promise.all(tabs.map((tab) => tab.roomLeave("lobby")));
+    await fence("both tabs left");
+    expect(annEvents()).toEqual(["join", "leave"]);
   });
 
   test("a node killed with -9: the survivors announce each of its members' leave once", async () => {
