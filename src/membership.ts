@@ -18,6 +18,11 @@ import type {
   ReapedConnection,
 } from "./types";
 
+/** A member that left while Redis could not be told. */
+interface UntoldLeave extends LocalMember {
+  id: string;
+}
+
 export interface MembershipParts {
   store: RoomStore;
   presence: RoomPresence;
@@ -44,6 +49,10 @@ export interface MembershipParts {
 export class Membership {
   private readonly queue = new SerialQueue();
   private unwritten = false;
+  /** Leaves Redis could not be told of, by room: their presence leaves are announced once it is. */
+  private readonly untoldLeaves = new Map<string, UntoldLeave[]>();
+  /** Members `restore` removed from Redis (this node no longer holds them), by room, to announce. */
+  private readonly removedByRestore = new Map<string, ReapedMember[]>();
 
   constructor(private readonly parts: MembershipParts) {}
 
@@ -218,13 +227,7 @@ export class Membership {
       sendMessage: () => undefined,
     };
     await this.runLeaveMiddlewareUnrefusable(standIn, room);
-    if (member.presenceLeft !== null)
-      await this.parts.presence.announce(
-        room,
-        "leave",
-        member.presenceLeft,
-        standIn.memberDetails,
-      );
+    await this.announceLeaves(room, [member]);
   }
 
   /** A change this node made locally could not be written to Redis: `restore` must run. */
@@ -245,28 +248,96 @@ export class Membership {
     for (const room of index.roomNames()) {
       const held = [...(index.members(room) ?? [])];
       await liveness.noteRoom(room);
-      const ended = await store.restore(
+      const { ended, departed } = await store.restore(
         room,
         liveness.nodeId,
         held.map(([connection, member]) => ({ id: connection.id, ...member })),
         recreateLostRooms,
       );
       if (ended.length > 0) await this.dropDestroyed(room, ended);
+      this.noteRemovedByRestore(room, departed);
       // A member that left while the script was on its way may have been written back: leave again.
-      const departed = held
-        .map(([connection]) => connection)
-        .filter((connection) => !index.members(room)?.has(connection));
-      if (departed.length > 0)
-        await Promise.all(
-          departed.map((connection) => store.leave(room, connection.id)),
-        );
+      await Promise.all(
+        held
+          .filter(([connection]) => !index.members(room)?.has(connection))
+          .map(async ([connection, member]) => {
+            const { presenceLeft } = await store.leave(room, connection.id);
+            await this.announceLeaves(room, [
+              { id: connection.id, details: member.details, presenceLeft },
+            ]);
+          }),
+      );
       if (!index.members(room)) await this.release(room);
     }
     for (const room of await liveness.roomsOf(liveness.nodeId)) {
       if (index.members(room)) continue;
-      await store.reap(room, liveness.nodeId);
+      this.noteRemovedByRestore(room, await store.reap(room, liveness.nodeId));
       await this.release(room);
     }
+  }
+
+  /**
+   * Announces the presence leaves of members that left while Redis could not be told, once `restore`
+   * has told it, and once the other nodes listen again and have written back their own members (after
+   * a Redis restart, a leave announced sooner would be lost, or taken for the last of a key that
+   * another node's member still holds).
+   */
+  async announceLeavesAfterRestore() {
+    const rooms = new Set([
+      ...this.removedByRestore.keys(),
+      ...this.untoldLeaves.keys(),
+    ]);
+    for (const room of rooms) {
+      const removed = this.removedByRestore.get(room) ?? [];
+      this.removedByRestore.delete(room);
+      await this.announceUntoldLeaves(room, removed);
+    }
+  }
+
+  private noteRemovedByRestore(room: string, removed: ReapedMember[]) {
+    if (removed.length === 0) return;
+    this.removedByRestore.set(room, [
+      ...(this.removedByRestore.get(room) ?? []),
+      ...removed,
+    ]);
+  }
+
+  /**
+   * Announces the presence leaves of members that left while Redis could not be told, once it is:
+   * those `removed` now (Redis kept them), and those Redis lost with a restart whose key has no
+   * connection left in the room.
+   */
+  private async announceUntoldLeaves(
+    room: string,
+    removed: readonly ReapedMember[],
+  ) {
+    await this.announceLeaves(room, removed);
+    const untold = this.untoldLeaves.get(room) ?? [];
+    this.untoldLeaves.delete(room);
+    const announced = new Set(removed.map((member) => member.id));
+    for (const member of untold) {
+      if (announced.has(member.id)) continue;
+      if ((await this.parts.store.connectionsOf(room, member.presenceKey)) > 0)
+        continue;
+      await this.parts.presence.announce(
+        room,
+        "leave",
+        member.presenceKey,
+        parseDetails(member.id, member.details),
+      );
+    }
+  }
+
+  /** Announces the presence leave of each removed member that was its key's last connection. */
+  private async announceLeaves(room: string, removed: readonly ReapedMember[]) {
+    for (const member of removed)
+      if (member.presenceLeft !== null)
+        await this.parts.presence.announce(
+          room,
+          "leave",
+          member.presenceLeft,
+          parseDetails(member.id, member.details),
+        );
   }
 
   /**
@@ -274,21 +345,31 @@ export class Membership {
    * kept here and `restore` writes it.
    */
   private async forget(connection: ChatConnection, rooms: readonly string[]) {
-    const { index, store, presence } = this.parts;
+    const { index, store } = this.parts;
     const details = rooms.map((room) => index.members(room)?.get(connection));
     const emptied = rooms.filter((room) =>
       this.removeLocally(connection, room),
     );
     const leaving = rooms.map(async (room, position) => {
-      const { presenceLeft } = await store.leave(room, connection.id);
       const member = details[position];
-      if (presenceLeft !== null && member)
-        await presence.announce(
-          room,
-          "leave",
-          presenceLeft,
-          parseDetails(connection.id, member.details),
-        );
+      let presenceLeft: string | null;
+      try {
+        // Not queued while Redis is unreachable: `restore` tells it, and then announces the leave.
+        ({ presenceLeft } = await this.parts.availability.guard(() =>
+          store.leave(room, connection.id),
+        ));
+      } catch (error) {
+        if (member) {
+          const untold = this.untoldLeaves.get(room) ?? [];
+          untold.push({ id: connection.id, ...member });
+          this.untoldLeaves.set(room, untold);
+        }
+        throw error;
+      }
+      if (member)
+        await this.announceLeaves(room, [
+          { id: connection.id, details: member.details, presenceLeft },
+        ]);
     });
     // Sent after the leaves, so a node that dies in between still has these rooms noted.
     const releasing = emptied.map((room) => this.release(room));

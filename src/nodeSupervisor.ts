@@ -91,8 +91,10 @@ export class NodeSupervisor {
           "warning",
         );
         await membership.restore(false);
+        await membership.announceLeavesAfterRestore();
       } else if (membership.restoreNeeded) {
         await membership.restore(false);
+        await membership.announceLeavesAfterRestore();
       }
       if (Date.now() >= this.sweepAfter) await this.sweep();
     } catch (error) {
@@ -123,6 +125,7 @@ export class NodeSupervisor {
       redisRunIds: liveness.redisRunIds,
     });
     if (restarted) await this.waitForPeers(liveness.redisRunIds);
+    await membership.announceLeavesAfterRestore();
     // Give the other nodes a full nodeTimeout to refresh their liveness before any is taken for dead.
     this.sweepAfter = Date.now() + liveness.timeout;
     availability.recovered(outages);

@@ -95,6 +95,13 @@ export class RoomStore {
     return { removed: removed === 1, presenceLeft: presenceLeft || null };
   }
 
+  /** How many connections a presence key has in the room. */
+  async connectionsOf(room: string, presenceKey: string): Promise<number> {
+    return Number(
+      (await this.redis.hget(this.keys.presence(room), presenceKey)) ?? 0,
+    );
+  }
+
   /** Each member's presence key and details, or null if the room does not exist. */
   async presenceOf(room: string): Promise<{
     presenceKeys: Record<string, string>;
@@ -164,32 +171,26 @@ export class RoomStore {
         ...connectionIds,
       )
     ).flat();
-    const members: ReapedMember[] = [];
-    for (let i = 0; i < removed.length; i += 3)
-      members.push({
-        id: removed[i],
-        details: removed[i + 1],
-        presenceLeft: removed[i + 2] || null,
-      });
-    return members;
+    return reapedMembers(removed);
   }
 
   /**
    * Writes back what this node holds in a room, and forgets what it no longer holds. A room that is gone
    * is created again if `recreate` (Redis lost it), else it was destroyed. Returns the ids of the members
-   * whose life of the room has ended (destroyed, and maybe created again, since they joined).
+   * whose life of the room has ended (destroyed, and maybe created again, since they joined), and the
+   * members removed because the node no longer holds them (they left while Redis could not be told).
    */
   async restore(
     room: string,
     nodeId: string,
     members: readonly HeldMember[],
     recreate: boolean,
-  ): Promise<string[]> {
+  ): Promise<{ ended: string[]; departed: ReapedMember[] }> {
     const joined = members.filter((member) => member.generation !== "");
     const generationIfLost = recreate
       ? (joined[joined.length - 1]?.generation ?? newGeneration())
       : "";
-    const ended = (
+    const [count, ...rest] = (
       await this.redis.ahChatRestore(
         ...this.roomKeys(room),
         generationIfLost,
@@ -203,7 +204,8 @@ export class RoomStore {
       )
     ).flat();
     if (recreate) await this.redis.sadd(this.keys.roomsIndex, room);
-    return ended;
+    const ended = rest.slice(0, Number(count));
+    return { ended, departed: reapedMembers(rest.slice(Number(count))) };
   }
 
   /** The keys of a room's members: members, holders, presence and presence keys. */
@@ -221,6 +223,18 @@ export class RoomStore {
   private roomKeys(room: string): [string, string, string, string, string] {
     return [this.keys.room(room), ...this.memberKeys(room)];
   }
+}
+
+/** Members removed by a script, from its flat reply: connection id, JSON details, presence key left or "". */
+function reapedMembers(flat: readonly string[]): ReapedMember[] {
+  const members: ReapedMember[] = [];
+  for (let i = 0; i < flat.length; i += 3)
+    members.push({
+      id: flat[i],
+      details: flat[i + 1],
+      presenceLeft: flat[i + 2] || null,
+    });
+  return members;
 }
 
 /** A member's stored details, with its id; what cannot be read is just the id. */

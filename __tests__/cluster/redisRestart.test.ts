@@ -38,6 +38,7 @@ describe.each([
       nodes.push(
         await ClusterNode.start(title, redisServer.port, {
           CHAT_NODE_TIMEOUT: "4000",
+          CHAT_PRESENCE_EVENTS: "true",
           REDIS_FIRST_RETRY_MS: firstRetry,
         }),
       );
@@ -148,5 +149,38 @@ describe.each([
     }
     // The rooms exist again for new members.
     expect((await clients[0].roomAdd("quiet")).status).toBe("OK");
+  }, 60_000);
+
+  test("a member that leaves while Redis is down is gone afterwards, and its presence leave is announced once", async () => {
+    const watcher = clients[3];
+    const leaver = await WebsocketTestClient.connect(nodes[0].url);
+    await leaver.roomAdd("quiet");
+    const isLeave = (message: Record<string, unknown>) =>
+      message.context === "presence" &&
+      message.event === "leave" &&
+      message.key === leaver.id;
+    await watcher.waitFor(
+      (message) => message.context === "presence" && message.key === leaver.id,
+    );
+
+    await redisServer.stop();
+    // Once node-a refuses says, it knows Redis is gone: the leave below cannot reach it.
+    while ((await clients[1].say("quiet", "is Redis there?")).status === "OK")
+      await pace(10);
+    leaver.disconnect();
+    const recovered = nodes[0].printed(
+      "chat recovered after Redis was unreachable",
+    );
+    await redisServer.launch();
+    await recovered;
+    await watcher.waitFor(isLeave, "the leaver's presence leave");
+    // A message said after the recovery, heard after any presence event before it.
+    await clients[1].say("quiet", "after the leave");
+    await watcher.hears("quiet", "after the leave");
+    expect(watcher.received.filter(isLeave)).toHaveLength(1);
+    const status = (
+      await clients[2].action("chatRoomStatus", { room: "quiet" })
+    ).result;
+    expect(Object.keys(status.members)).not.toContain(leaver.id);
   }, 60_000);
 });

@@ -6,7 +6,9 @@
 --         that is gone was destroyed   ARGV[2] the node's id
 -- ARGV[3..] connection id, JSON member details, generation it joined ("" while its join is under way:
 --           kept, not written), presence key: four per member the node holds
--- Returns (through reply, in chunks) the connection ids of members whose life of the room has ended
+-- Returns (through reply, in chunks) {how many ended, the connection ids of members whose life of the
+-- room has ended, then for each member removed because the node no longer holds it: its connection id,
+-- its JSON member details, and its presence key if that was the key's last connection else ""}
 local generation = redis.call('GET', KEYS[1])
 if not generation and ARGV[1] ~= '' then
   generation = ARGV[1]
@@ -29,12 +31,17 @@ for i = 3, #ARGV, 4 do
     ended[#ended + 1] = id
   end
 end
+local result = {tostring(#ended)}
+for i = 1, #ended do result[i + 1] = ended[i] end
 local held = redis.call('HGETALL', KEYS[3])
 for i = 1, #held, 2 do
   if held[i + 1] == ARGV[2] and not listed[held[i]] then
+    local details = redis.call('HGET', KEYS[2], held[i]) or '{}'
     redis.call('HDEL', KEYS[2], held[i])
     redis.call('HDEL', KEYS[3], held[i])
-    leavePresence(KEYS[4], KEYS[5], held[i])
+    result[#result + 1] = held[i]
+    result[#result + 1] = details
+    result[#result + 1] = leavePresence(KEYS[4], KEYS[5], held[i])
   end
 end
-return reply(ended)
+return reply(result)
