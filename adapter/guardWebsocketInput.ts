@@ -1,5 +1,6 @@
 import type { EventEmitter } from "events";
 import { api, config, log, type Connection } from "actionhero";
+import { chatVerbRequest } from "../src/chatVerbs";
 import { chatErrors } from "../src/errors";
 import { jsonRequestProblem } from "../src/requestGuard";
 import { chatSettings } from "./chatSettings";
@@ -39,7 +40,11 @@ export function guardWebsocketInput(): () => void {
     try {
       const problem = jsonRequestProblem(data, chatSettings().maxRequestDepth);
       if (problem) return await refuse(server, connection, data, problem);
-      await handleData.call(server, connection, chatRequest(data as Request));
+      await handleData.call(
+        server,
+        connection,
+        chatVerbRequest(data as Request),
+      );
     } catch (error) {
       log(
         `[chat] a websocket request of connection "${connection.id}" failed`,
@@ -96,17 +101,6 @@ export function takeWebsocketFramesInTurn() {
     allowSynchronousEvents: false,
     ...websocket.server.transport,
   };
-}
-
-/**
- * A `say` keeps only its room and message, a `roomAdd` its room and `since` (actionhero would join every
- * other value into the words of the verb).
- */
-function chatRequest(request: Request): Request {
-  const { event, room, message, since, messageId } = request;
-  if (event === "say") return { event, room, message, messageId };
-  if (event === "roomAdd") return { event, room, since, messageId };
-  return request;
 }
 
 function refuse(

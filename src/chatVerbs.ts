@@ -9,6 +9,26 @@ export function isChatVerb(verb: string): verb is ChatVerb {
 }
 
 /**
+ * A chat verb's JSON request with only its own fields: a `say` its room and message, a `roomAdd` its
+ * room and `since` (and `messageId`, for the websocket server). Actionhero would join every other
+ * value into the verb's words, in the order sent.
+ */
+export function chatVerbRequest(
+  request: Record<string, unknown>,
+): Record<string, unknown> {
+  const { event, room, message, since, messageId } = request;
+  const fields =
+    event === "say"
+      ? { event, room, message, messageId }
+      : event === "roomAdd"
+        ? { event, room, since, messageId }
+        : request;
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  );
+}
+
+/**
  * Runs a chat verb for a connection: `roomAdd room [since]`, `roomLeave room`, `roomView room`,
  * `say room words...`. `roomAdd` with the id of the last message the client has also sends it what it
  * missed, and answers `{recovered}`.

@@ -15,6 +15,7 @@ import type {
   ChatLogger,
   MemberDetails,
   MaybePromise,
+  MessagePayload,
   ReapedConnection,
 } from "./types";
 
@@ -82,10 +83,15 @@ export class Membership {
         const page = history.enabled
           ? await history.read(room, { since })
           : { messages: [], complete: false };
-        delivery.catchUp(connection, member, page.messages);
+        delivery.catchUp(
+          connection,
+          member,
+          await this.throughSayMiddleware(connection, room, page.messages),
+          page.complete,
+        );
         return { recovered: page.complete };
       } catch (error) {
-        delivery.catchUp(connection, member, []);
+        delivery.catchUp(connection, member, [], false);
         log(
           `connection "${connection.id}" joined room "${room}", but its history could not be read`,
           "warning",
@@ -94,6 +100,27 @@ export class Membership {
         return { recovered: false };
       }
     });
+  }
+
+  /** Missed messages pass the `say` middleware as live ones do (in order; `null` drops one). */
+  private async throughSayMiddleware(
+    connection: ChatConnection,
+    room: string,
+    messages: MessagePayload[],
+  ) {
+    const { middleware } = this.parts;
+    if (!middleware.has("say")) return messages;
+    const passed: MessagePayload[] = [];
+    for (const message of messages) {
+      const payload = await middleware.runMessage(
+        "say",
+        connection,
+        room,
+        message,
+      );
+      if (payload !== null) passed.push(payload);
+    }
+    return passed;
   }
 
   /** Joins now (the caller holds the connection's turn); a `recovery` holds the room's messages meanwhile. */
@@ -262,7 +289,7 @@ export class Membership {
           .filter(([connection]) => !index.members(room)?.has(connection))
           .map(async ([connection, member]) => {
             const { presenceLeft } = await store.leave(room, connection.id);
-            await this.announceLeaves(room, [
+            this.noteRemovedByRestore(room, [
               { id: connection.id, details: member.details, presenceLeft },
             ]);
           }),
@@ -359,7 +386,8 @@ export class Membership {
           store.leave(room, connection.id),
         ));
       } catch (error) {
-        if (member) {
+        // A member whose join Redis never answered was never announced, so its leave is not either.
+        if (member && member.generation !== "") {
           const untold = this.untoldLeaves.get(room) ?? [];
           untold.push({ id: connection.id, ...member });
           this.untoldLeaves.set(room, untold);

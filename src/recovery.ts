@@ -28,10 +28,15 @@ export class Recovery {
     return true;
   }
 
-  /** Once the missed messages (oldest first) are read: what to send, in order. */
-  catchUp(missed: RoomMessage[]): RoomMessage[] {
+  /**
+   * Once the missed messages (oldest first) are read: what to send, in order. When they are not all
+   * there (`complete` false), `since` says nothing of what comes next, so only what is sent here is
+   * taken as had.
+   */
+  catchUp(missed: RoomMessage[], complete: boolean): RoomMessage[] {
     const held = this.held ?? [];
     this.held = null;
+    if (!complete) this.sentUpTo = null;
     const toSend: RoomMessage[] = [];
     for (const message of [...missed, ...held]) {
       if (this.alreadySent(message)) continue;

@@ -84,15 +84,19 @@ export class RoomDelivery {
     );
   }
 
-  /** Sends a member that joined with `since` what it missed (oldest first), then what came meanwhile. */
+  /** Sends a member that joined with `since` what it missed (oldest first, `complete` if all of it), then what came meanwhile. */
   catchUp(
     connection: ChatConnection,
     member: LocalMember,
     missed: MessagePayload[],
+    complete: boolean,
   ) {
     const { recovery } = member;
     if (!recovery) return;
-    const messages = recovery.catchUp(missed.map(RoomMessage.fromPayload));
+    const messages = recovery.catchUp(
+      missed.map(RoomMessage.fromPayload),
+      complete,
+    );
     for (const message of messages) this.send(connection, message);
   }
 

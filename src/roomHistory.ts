@@ -92,7 +92,7 @@ export class RoomHistory {
     let messages = kept;
     let complete: boolean;
     if (query.since === undefined) {
-      complete = entries.length === 0 || entries[0].sequence === 1;
+      complete = kept.length === 0 || kept[0].sequence === 1;
     } else {
       const since = parseMessageId(query.since);
       const position =

@@ -119,6 +119,58 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     ).toBe(false);
   });
 
+  test("without since, complete says whether the history still holds the room's first message", async () => {
+    await say("1", "2", "3", "4", "5");
+    expect((await b.engine.history("lobby")).complete).toBe(true);
+    // One more than size: the first is no longer among those given.
+    await say("6");
+    const page = await b.engine.history("lobby");
+    expect(page.messages.map((payload) => payload.message)).toEqual([
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+    ]);
+    expect(page.complete).toBe(false);
+  });
+
+  test("a history whose state was lost (evicted) while its stream remained starts over", async () => {
+    const [before] = await say("before");
+    await redis.del("test:{lobby}:historyState");
+    const [after] = await say("after");
+    expect(
+      await b.engine.history("lobby", { since: before.id as string }),
+    ).toEqual({ messages: [after], complete: false });
+  });
+
+  test("missed messages pass the say middleware, as live ones do", async () => {
+    const [first] = await say("first");
+    await a.engine.broadcast({}, "lobby", "a secret");
+    await a.engine.broadcast({}, "lobby", "drop me");
+    for (const node of [a, b])
+      node.engine.addMiddleware({
+        name: "redact",
+        say: (_connection, _room, payload) =>
+          payload.message === "drop me"
+            ? null
+            : {
+                ...payload,
+                message: String(payload.message).replace(
+                  "secret",
+                  "[redacted]",
+                ),
+              },
+      });
+    const returning = b.connect("returning");
+    expect(
+      await b.engine.joinRoom(returning, "lobby", first.id as string),
+    ).toEqual({ recovered: true });
+    await a.engine.broadcast({}, "lobby", "live");
+    await returning.hears("lobby", "live");
+    expect(texts(returning)).toEqual(["a [redacted]", "live"]);
+  });
+
   test("a history Redis lost is detected: an id from before is never complete", async () => {
     const [before] = await say("before the loss");
     await redis.del("test:{lobby}:history", "test:{lobby}:historyState");

@@ -25,6 +25,14 @@ describe("parseRequest", () => {
       { kind: "verb", verb: "say", words: ["lobby", { a: 1 }] },
     ],
     [
+      '{"event": "say", "room": "lobby", "from": "x", "message": "hi"}',
+      { kind: "verb", verb: "say", words: ["lobby", "hi"] },
+    ],
+    [
+      '{"event": "roomAdd", "room": "lobby", "foo": 1, "since": "e:5"}',
+      { kind: "verb", verb: "roomAdd", words: ["lobby", "e:5"] },
+    ],
+    [
       '{"event": "detailsView"}',
       { kind: "verb", verb: "detailsView", words: [] },
     ],

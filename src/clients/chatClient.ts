@@ -162,7 +162,11 @@ export abstract class ChatClient extends EventEmitter {
   protected receive(message: Message) {
     if (message.context === "response") return this.settle(message);
     if (message.context === "user") {
-      if (typeof message.id === "string" && typeof message.room === "string")
+      if (
+        typeof message.id === "string" &&
+        typeof message.room === "string" &&
+        this.rooms.has(message.room)
+      )
         this.lastIds.set(message.room, message.id);
       return this.emit("say", message);
     }

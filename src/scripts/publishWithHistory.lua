@@ -8,6 +8,8 @@
 -- Returns the JSON published: the message with its `id`
 local epoch = redis.call('HGET', KEYS[2], 'epoch')
 if not epoch then
+  -- A stream left without its state (evicted) belongs to the old epoch, and its ids would refuse the new ones.
+  redis.call('DEL', KEYS[1])
   epoch = ARGV[5]
   redis.call('HSET', KEYS[2], 'epoch', epoch)
 end

@@ -1,4 +1,5 @@
 import { defaultChatConfig } from "../config";
+import { chatVerbRequest } from "../chatVerbs";
 import { jsonRequestProblem } from "../requestGuard";
 
 /** The verbs a socket client may send; any other word is the name of an action. */
@@ -55,12 +56,12 @@ function parseJsonRequest(text: string, maxDepth: number): SocketRequest {
   }
   const problem = jsonRequestProblem(request, maxDepth);
   if (problem) return { kind: "invalid", error: problem };
-  const { event, action, params, room, ...rest } = request as Record<
-    string,
-    unknown
-  >;
+  const { event, action, params, room, ...rest } = chatVerbRequest(
+    request as Record<string, unknown>,
+  );
   if (typeof event === "string") {
-    // As actionhero's websocket server does: the room first, then the other values in order.
+    // As actionhero's websocket server does: the room first, then the other values in order
+    // (a `say` or `roomAdd` keeps only its own).
     const words =
       room === undefined ? Object.values(rest) : [room, ...Object.values(rest)];
     return { kind: "verb", verb: event, words };
