@@ -54,6 +54,8 @@ export class Membership {
   private readonly untoldLeaves = new Map<string, UntoldLeave[]>();
   /** Members `restore` removed from Redis (this node no longer holds them), by room, to announce. */
   private readonly removedByRestore = new Map<string, ReapedMember[]>();
+  /** Members `restore` wrote back as their presence key's first connection, by room, to announce. */
+  private readonly rejoinedByRestore = new Map<string, UntoldLeave[]>();
 
   constructor(private readonly parts: MembershipParts) {}
 
@@ -275,7 +277,7 @@ export class Membership {
     for (const room of index.roomNames()) {
       const held = [...(index.members(room) ?? [])];
       await liveness.noteRoom(room);
-      const { ended, departed } = await store.restore(
+      const { ended, rejoined, departed } = await store.restore(
         room,
         liveness.nodeId,
         held.map(([connection, member]) => ({ id: connection.id, ...member })),
@@ -283,6 +285,19 @@ export class Membership {
       );
       if (ended.length > 0) await this.dropDestroyed(room, ended);
       this.noteRemovedByRestore(room, departed);
+      // Written back after the other nodes reaped them (this node was taken for dead): they are back.
+      // After a Redis restart every member is written back, and none of them ever left.
+      if (!recreateLostRooms) {
+        const ids = new Set(rejoined);
+        const back = held
+          .filter(([connection]) => ids.has(connection.id))
+          .map(([connection, member]) => ({ id: connection.id, ...member }));
+        if (back.length > 0)
+          this.rejoinedByRestore.set(room, [
+            ...(this.rejoinedByRestore.get(room) ?? []),
+            ...back,
+          ]);
+      }
       // A member that left while the script was on its way may have been written back: leave again.
       await Promise.all(
         held
@@ -304,12 +319,13 @@ export class Membership {
   }
 
   /**
-   * Announces the presence leaves of members that left while Redis could not be told, once `restore`
-   * has told it, and once the other nodes listen again and have written back their own members (after
-   * a Redis restart, a leave announced sooner would be lost, or taken for the last of a key that
+   * Announces the presence changes `restore` made: the leaves of members that left while Redis could
+   * not be told, and the joins of members written back after the other nodes had reaped them. Run
+   * once the other nodes listen again and have written back their own members (after a Redis
+   * restart, a change announced sooner would be lost, or a leave taken for the last of a key that
    * another node's member still holds).
    */
-  async announceLeavesAfterRestore() {
+  async announcePresenceAfterRestore() {
     const rooms = new Set([
       ...this.removedByRestore.keys(),
       ...this.untoldLeaves.keys(),
@@ -318,6 +334,16 @@ export class Membership {
       const removed = this.removedByRestore.get(room) ?? [];
       this.removedByRestore.delete(room);
       await this.announceUntoldLeaves(room, removed);
+    }
+    for (const [room, members] of [...this.rejoinedByRestore]) {
+      this.rejoinedByRestore.delete(room);
+      for (const member of members)
+        await this.parts.presence.announce(
+          room,
+          "join",
+          member.presenceKey,
+          parseDetails(member.id, member.details),
+        );
     }
   }
 

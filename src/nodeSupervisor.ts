@@ -91,10 +91,10 @@ export class NodeSupervisor {
           "warning",
         );
         await membership.restore(false);
-        await membership.announceLeavesAfterRestore();
+        await membership.announcePresenceAfterRestore();
       } else if (membership.restoreNeeded) {
         await membership.restore(false);
-        await membership.announceLeavesAfterRestore();
+        await membership.announcePresenceAfterRestore();
       }
       if (Date.now() >= this.sweepAfter) await this.sweep();
     } catch (error) {
@@ -125,7 +125,7 @@ export class NodeSupervisor {
       redisRunIds: liveness.redisRunIds,
     });
     if (restarted) await this.waitForPeers(liveness.redisRunIds);
-    await membership.announceLeavesAfterRestore();
+    await membership.announcePresenceAfterRestore();
     // Give the other nodes a full nodeTimeout to refresh their liveness before any is taken for dead.
     this.sweepAfter = Date.now() + liveness.timeout;
     availability.recovered(outages);

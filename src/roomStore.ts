@@ -177,20 +177,25 @@ export class RoomStore {
   /**
    * Writes back what this node holds in a room, and forgets what it no longer holds. A room that is gone
    * is created again if `recreate` (Redis lost it), else it was destroyed. Returns the ids of the members
-   * whose life of the room has ended (destroyed, and maybe created again, since they joined), and the
-   * members removed because the node no longer holds them (they left while Redis could not be told).
+   * whose life of the room has ended (destroyed, and maybe created again, since they joined), those
+   * written back as their presence key's first connection, and the members removed because the node
+   * no longer holds them (they left while Redis could not be told).
    */
   async restore(
     room: string,
     nodeId: string,
     members: readonly HeldMember[],
     recreate: boolean,
-  ): Promise<{ ended: string[]; departed: ReapedMember[] }> {
+  ): Promise<{
+    ended: string[];
+    rejoined: string[];
+    departed: ReapedMember[];
+  }> {
     const joined = members.filter((member) => member.generation !== "");
     const generationIfLost = recreate
       ? (joined[joined.length - 1]?.generation ?? newGeneration())
       : "";
-    const [count, ...rest] = (
+    const reply = (
       await this.redis.ahChatRestore(
         ...this.roomKeys(room),
         generationIfLost,
@@ -204,8 +209,15 @@ export class RoomStore {
       )
     ).flat();
     if (recreate) await this.redis.sadd(this.keys.roomsIndex, room);
-    const ended = rest.slice(0, Number(count));
-    return { ended, departed: reapedMembers(rest.slice(Number(count))) };
+    const endedCount = Number(reply[0]);
+    const ended = reply.slice(1, 1 + endedCount);
+    const rejoinedCount = Number(reply[1 + endedCount]);
+    const rejoinedFrom = 2 + endedCount;
+    return {
+      ended,
+      rejoined: reply.slice(rejoinedFrom, rejoinedFrom + rejoinedCount),
+      departed: reapedMembers(reply.slice(rejoinedFrom + rejoinedCount)),
+    };
   }
 
   /** The keys of a room's members: members, holders, presence and presence keys. */

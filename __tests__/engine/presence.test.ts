@@ -165,6 +165,33 @@ describeOnEachRedis("presence", ({ newRedis }) => {
     });
   });
 
+  test("a member written back by a node that was taken for dead, after the others reaped it, joins again", async () => {
+    const watcher = b.connect("watcher-1");
+    await b.engine.addMember("watcher-1", "lobby");
+    a.connect("gus-1");
+    await a.engine.addMember("gus-1", "lobby");
+    await watcher.waitFor((message) => message.key === "gus");
+    // What a survivor does to a node it takes for dead: its liveness is gone, its members reaped.
+    await redis.del(`test:node:${a.engine.nodeId}`);
+    await redis.ahChatReap(
+      "test:{lobby}:members",
+      "test:{lobby}:holders",
+      "test:{lobby}:presence",
+      "test:{lobby}:presenceKeys",
+      a.engine.nodeId,
+    );
+    expect((await b.engine.presence("lobby")).members.gus).toBeUndefined();
+    // Node a notices at its next refresh, writes gus back, and the room hears that gus is here.
+    await watcher.waitFor(
+      (message) =>
+        message.context === "presence" &&
+        message.key === "gus" &&
+        presenceEvents(watcher).filter((event) => event === "join gus")
+          .length === 2,
+    );
+    expect((await b.engine.presence("lobby")).members.gus.connections).toBe(1);
+  });
+
   test("presence of an unknown room is an error; of a destroyed room too", async () => {
     await expect(a.engine.presence("nowhere")).rejects.toThrow(
       'room "nowhere" does not exist',

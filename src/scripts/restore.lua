@@ -7,14 +7,17 @@
 -- ARGV[3..] connection id, JSON member details, generation it joined ("" while its join is under way:
 --           kept, not written), presence key: four per member the node holds
 -- Returns (through reply, in chunks) {how many ended, the connection ids of members whose life of the
--- room has ended, then for each member removed because the node no longer holds it: its connection id,
--- its JSON member details, and its presence key if that was the key's last connection else ""}
+-- room has ended, how many rejoined, the connection ids of members written back as their presence
+-- key's first connection, then for each member removed because the node no longer holds it: its
+-- connection id, its JSON member details, and its presence key if that was the key's last connection
+-- else ""}
 local generation = redis.call('GET', KEYS[1])
 if not generation and ARGV[1] ~= '' then
   generation = ARGV[1]
   redis.call('SET', KEYS[1], generation)
 end
 local ended = {}
+local rejoined = {}
 local listed = {}
 for i = 3, #ARGV, 4 do
   local id, joined = ARGV[i], ARGV[i + 2]
@@ -24,7 +27,9 @@ for i = 3, #ARGV, 4 do
     listed[id] = true
     if redis.call('HSETNX', KEYS[2], id, ARGV[i + 1]) == 1 then
       redis.call('HSET', KEYS[5], id, ARGV[i + 3])
-      redis.call('HINCRBY', KEYS[4], ARGV[i + 3], 1)
+      if redis.call('HINCRBY', KEYS[4], ARGV[i + 3], 1) == 1 then
+        rejoined[#rejoined + 1] = id
+      end
     end
     redis.call('HSET', KEYS[3], id, ARGV[2])
   else
@@ -32,7 +37,9 @@ for i = 3, #ARGV, 4 do
   end
 end
 local result = {tostring(#ended)}
-for i = 1, #ended do result[i + 1] = ended[i] end
+for i = 1, #ended do result[#result + 1] = ended[i] end
+result[#result + 1] = tostring(#rejoined)
+for i = 1, #rejoined do result[#result + 1] = rejoined[i] end
 local held = redis.call('HGETALL', KEYS[3])
 for i = 1, #held, 2 do
   if held[i + 1] == ARGV[2] and not listed[held[i]] then
