@@ -137,8 +137,11 @@ describe("the demo's chat page in headless Chromium", () => {
         .locator("#error")
         .filter({ hasText: "wrong password" })
         .waitFor();
+      await alice.fill("#name", "Alice");
       await enter(alice, "#password", "secret", "#log-in");
       await alice.locator("#logged-in").waitFor();
+      // The password does not stay in its field.
+      expect(await alice.inputValue("#password")).toBe("");
       await alice.click("#join");
       await room(alice, "private:staff").waitFor();
       expect(await alice.locator("#error").isHidden()).toBe(true);
@@ -171,7 +174,43 @@ describe("the demo's chat page in headless Chromium", () => {
         .count(),
     ).toBe(0);
     expect(await alice.locator(".room").count()).toBe(3);
+    // Alice logged in as "Alice" before joining: the kitchen knows her by name.
+    await room(bob, "kitchen")
+      .locator(".members li", { hasText: "Alice" })
+      .waitFor();
   });
+
+  step(
+    "two tabs of one person are one presence: one name in the list, one join",
+    async () => {
+      const secondTab = await openChat();
+      try {
+        await secondTab.fill("#name", "Alice");
+        await enter(secondTab, "#password", "secret", "#log-in");
+        await secondTab.locator("#logged-in").waitFor();
+        await enter(secondTab, "#room-name", "kitchen", "#join");
+        await room(secondTab, "kitchen")
+          .locator(".members li", { hasText: "Alice (you)" })
+          .waitFor();
+        // Said after the second tab joined: whatever its join caused has reached bob before this.
+        await say(secondTab, "kitchen", "from the second tab");
+        const kitchen = room(bob, "kitchen");
+        await kitchen
+          .locator(".messages li", { hasText: "from the second tab" })
+          .waitFor();
+        expect(
+          await kitchen.locator(".members li", { hasText: "Alice" }).count(),
+        ).toBe(1);
+        expect(
+          await kitchen
+            .locator(".messages li.notice", { hasText: "Alice joined" })
+            .count(),
+        ).toBe(1);
+      } finally {
+        await secondTab.close();
+      }
+    },
+  );
 
   step(
     "a page joining a room is shown its recent messages, each once, and the others see it arrive",

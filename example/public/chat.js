@@ -2,6 +2,7 @@
 /* global ActionheroWebsocketClient */
 const client = new ActionheroWebsocketClient();
 const rooms = new Map(); // room name → { element, members: Set of presence keys, shown: Set of message ids }
+let myName; // the name logged in with: this page's presence key in rooms joined since
 
 const byId = (id) => document.getElementById(id);
 
@@ -31,8 +32,9 @@ function renderMembers(room) {
   list.replaceChildren(
     ...[...members].sort().map((id) => {
       const item = document.createElement("li");
-      item.textContent = id === client.id ? `${id} (you)` : id;
-      if (id === client.id) item.className = "me";
+      const me = id === client.id || id === myName;
+      item.textContent = me ? `${id} (you)` : id;
+      if (me) item.className = "me";
       return item;
     }),
   );
@@ -107,8 +109,8 @@ function join(room) {
     (done) => client.roomAdd(room, done),
     () =>
       request(
-        (done) => client.roomView(room, done),
-        (view) => openRoom(room, Object.keys(view.data.members)),
+        (done) => client.action("roomPresence", { room }, done),
+        ({ members }) => openRoom(room, Object.keys(members)),
       ),
   );
 }
@@ -153,8 +155,16 @@ byId("log-in-form").addEventListener("submit", (event) => {
   event.preventDefault();
   request(
     (done) =>
-      client.action("logIn", { password: byId("password").value }, done),
-    () => (byId("logged-in").hidden = false),
+      client.action(
+        "logIn",
+        { password: byId("password").value, name: byId("name").value },
+        done,
+      ),
+    ({ name }) => {
+      myName = name;
+      byId("password").value = "";
+      byId("logged-in").hidden = false;
+    },
   );
 });
 
