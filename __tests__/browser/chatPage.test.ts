@@ -140,8 +140,10 @@ describe("the demo's chat page in headless Chromium", () => {
       await alice.fill("#name", "Alice");
       await enter(alice, "#password", "secret", "#log-in");
       await alice.locator("#logged-in").waitFor();
-      // The password does not stay in its field.
+      // The password does not stay in its field, and the log shows the log-in without it.
       expect(await alice.inputValue("#password")).toBe("");
+      expect(demo.output).toMatch(/logIn.*password.*FILTERED/);
+      expect(demo.output).not.toContain("secret");
       await alice.click("#join");
       await room(alice, "private:staff").waitFor();
       expect(await alice.locator("#error").isHidden()).toBe(true);
