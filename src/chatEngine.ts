@@ -332,9 +332,11 @@ export class ChatEngine {
     withCallback(
       this.forRoom(room, async () => {
         if (!this.roomHistory.enabled) throw chatErrors.historyOff(room);
-        return this.availability.guard(() =>
-          this.roomHistory.read(room, query),
-        );
+        return this.availability.guard(async () => {
+          if (!(await this.store.exists(room)))
+            throw chatErrors.roomNotFound(room);
+          return this.roomHistory.read(room, query);
+        });
       }),
       callback,
     );
@@ -463,6 +465,8 @@ export class ChatEngine {
     );
     if (generation === null && membersByNode.size === 0)
       throw chatErrors.roomNotFound(room);
+    if (this.roomHistory.enabled)
+      await this.availability.guard(() => this.roomHistory.clear(room));
     const body = (memberIds: string[]) => ({
       room,
       memberIds,

@@ -72,6 +72,11 @@ export class RoomHistory {
     );
   }
 
+  /** Forgets a room's history (the room was destroyed): its next message starts a new epoch. */
+  async clear(room: string) {
+    await this.redis.del(this.keys.history(room), this.keys.historyState(room));
+  }
+
   async read(room: string, query: HistoryQuery = {}): Promise<HistoryPage> {
     const replies = await this.redis
       .multi()

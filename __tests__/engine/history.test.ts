@@ -171,6 +171,24 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     expect(texts(returning)).toEqual(["a [redacted]", "live"]);
   });
 
+  test("history of an unknown room is an error; destroying a room forgets its history", async () => {
+    await expect(b.engine.history("nowhere")).rejects.toThrow(
+      'room "nowhere" does not exist',
+    );
+    const [before] = await say("before the destroy");
+    await a.engine.destroy("lobby");
+    await expect(b.engine.history("lobby")).rejects.toThrow("does not exist");
+    await a.engine.add("lobby");
+    expect(await b.engine.history("lobby")).toEqual({
+      messages: [],
+      complete: true,
+    });
+    const [after] = await say("in the new life");
+    expect(
+      await b.engine.history("lobby", { since: before.id as string }),
+    ).toEqual({ messages: [after], complete: false });
+  });
+
   test("a history Redis lost is detected: an id from before is never complete", async () => {
     const [before] = await say("before the loss");
     await redis.del("test:{lobby}:history", "test:{lobby}:historyState");

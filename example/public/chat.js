@@ -123,7 +123,7 @@ client.on("say", (message) => {
     closeRoom(room);
 });
 
-// Presence events (config.chat.presence.events): a connection's first join and last leave of a room.
+// Presence events (config.chat.presence.events): a presence key's first join and last leave of a room.
 client.on("message", (message) => {
   if (message.context !== "presence" || !rooms.has(message.room)) return;
   const { members } = rooms.get(message.room);
