@@ -123,6 +123,9 @@ export class SocketServer extends Server {
   }
 
   private handleSocket(socket: net.Socket) {
+    // Each message is written whole: Nagle's algorithm would only hold an answer back behind the last
+    // one until the client's delayed acknowledgement (tens of ms).
+    socket.setNoDelay(true);
     if (this.config.keepAliveInterval > 0)
       socket.setKeepAlive(true, this.config.keepAliveInterval);
     const rawConnection: SocketSession = {

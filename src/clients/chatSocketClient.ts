@@ -36,6 +36,8 @@ export class ChatSocketClient extends ChatClient {
     const socket = tlsOptions
       ? tls.connect({ host, port, ...(tlsOptions === true ? {} : tlsOptions) })
       : net.connect({ host, port });
+    // Each request is written whole: Nagle's algorithm would only delay one sent right after another.
+    socket.setNoDelay(true);
     const lines = new LineReader(
       "\n",
       this.options.maxLineLength ?? 16 * 1024 * 1024,
