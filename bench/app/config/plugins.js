@@ -1,0 +1,7 @@
+const path = require("path");
+
+exports.DEFAULT = {
+  plugins: () => ({
+    "ah-chat-plugin": { path: path.join(__dirname, "..", "..", "..") },
+  }),
+};

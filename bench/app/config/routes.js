@@ -1,0 +1,3 @@
+exports.DEFAULT = {
+  routes: () => ({ get: [{ path: "/createRooms", action: "createRooms" }] }),
+};

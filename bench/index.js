@@ -1,0 +1,210 @@
+// `npm run bench`: the plugin (over the websocket and the socket server) and a bare `ws` baseline,
+// driven by the same load generator, at a fixed rate and saturated. Prints one table.
+//
+//   npm run bench -- --clients 2000 --room-size 10 --rate 2000 --duration 10 --warmup 3
+//                    --systems baseline,websocket,tcp --modes rate,saturated --window 4
+const { fork, spawn, execFileSync } = require("child_process");
+const fs = require("fs");
+const net = require("net");
+const path = require("path");
+
+function parseOptions(argv) {
+  const options = {
+    clients: 2000,
+    roomSize: 10,
+    rate: 2000,
+    duration: 10,
+    warmup: 3,
+    window: 4,
+    systems: "baseline,websocket,tcp",
+    modes: "rate,saturated",
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i]
+      .replace(/^--/, "")
+      .replace(/-(\w)/g, (_, c) => c.toUpperCase());
+    if (!(key in options)) throw new Error(`unknown option ${argv[i]}`);
+    options[key] =
+      typeof options[key] === "number" ? Number(argv[i + 1]) : argv[i + 1];
+  }
+  return options;
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Every process the bench starts: none outlives it, whatever happens. */
+const children = new Set();
+process.on("exit", () => children.forEach((child) => child.kill("SIGKILL")));
+const track = (child) => {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+};
+
+const ticksPerSecond = Number(
+  execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }),
+);
+
+/** CPU time of a process so far, in µs (Linux /proc). */
+function cpuMicros(pid) {
+  const fields = fs
+    .readFileSync(`/proc/${pid}/stat`, "utf8")
+    .split(") ")[1]
+    .split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e6;
+}
+
+/** Resident set of a process, in bytes. */
+function rss(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(
+    fs.readFileSync(`/proc/${pid}/status`, "utf8"),
+  );
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+const once = (child, predicate) =>
+  new Promise((resolve, reject) => {
+    const listener = (message) => {
+      if (message && message.error) reject(new Error(message.error));
+      else if (predicate(message)) {
+        child.off("message", listener);
+        resolve(message);
+      }
+    };
+    child.on("message", listener);
+    child.once("exit", (code) =>
+      reject(new Error(`a bench process exited (${code})`)),
+    );
+  });
+
+async function startServer(system, redisPort, rooms) {
+  const port = await freePort();
+  const socketPort = await freePort();
+  const child = track(
+    system === "baseline"
+      ? fork(path.join(__dirname, "baseline.js"), [], {
+          env: { ...process.env, PORT: String(port) },
+        })
+      : fork(path.join(__dirname, "app", "server.js"), [], {
+          cwd: path.join(__dirname, "app"),
+          env: {
+            ...process.env,
+            NODE_ENV: "bench",
+            PORT: String(port),
+            SOCKET_PORT: String(socketPort),
+            REDIS_HOST: "127.0.0.1",
+            REDIS_PORT: String(redisPort),
+            ACTIONHERO_CONFIG: path.join(__dirname, "app", "config"),
+          },
+        }),
+  );
+  await once(child, (message) => message.ready);
+  if (system !== "baseline") {
+    const response = await fetch(
+      `http://127.0.0.1:${port}/api/createRooms?count=${rooms}`,
+    );
+    if (!response.ok)
+      throw new Error(`creating the rooms failed: ${await response.text()}`);
+  }
+  const load =
+    system === "tcp"
+      ? { transport: "tcp", port: socketPort }
+      : {
+          transport: "ws",
+          url: `ws://127.0.0.1:${port}${system === "baseline" ? "" : "/primus"}`,
+        };
+  return { child, load };
+}
+
+async function run(system, mode, options, redisPort) {
+  const server = await startServer(
+    system,
+    redisPort,
+    Math.ceil(options.clients / options.roomSize),
+  );
+  const pid = server.child.pid;
+  const load = track(
+    fork(path.join(__dirname, "load.js"), [], {
+      env: {
+        ...process.env,
+        BENCH_LOAD: JSON.stringify({
+          ...options,
+          ...server.load,
+          rate: mode === "saturated" ? 0 : options.rate,
+        }),
+      },
+    }),
+  );
+  await once(load, (message) => message.ready);
+  const idle = rss(pid);
+  let peak = idle;
+  const sampler = setInterval(() => (peak = Math.max(peak, rss(pid))), 100);
+  load.send("go");
+  await once(load, (message) => message.measuring);
+  const cpuBefore = cpuMicros(pid);
+  await once(load, (message) => message.measured);
+  const serverCpu = cpuMicros(pid) - cpuBefore;
+  const { result } = await once(load, (message) => message.result);
+  clearInterval(sampler);
+  load.kill();
+  server.child.send("stop");
+  await new Promise((resolve) => server.child.once("exit", resolve));
+  const deliveries = result.deliveriesPerSecond * options.duration;
+  return {
+    system,
+    mode:
+      mode === "saturated"
+        ? `saturated (window ${options.window})`
+        : `${options.rate} msg/s`,
+    "deliveries/s": Math.round(result.deliveriesPerSecond),
+    "p50 ms": result.p50.toFixed(1),
+    "p99 ms": result.p99.toFixed(1),
+    "max ms": result.max.toFixed(1),
+    "server µs/delivery": (serverCpu / deliveries).toFixed(1),
+    "RSS MB idle→peak": `${(idle / 2 ** 20).toFixed(0)}→${(peak / 2 ** 20).toFixed(0)}`,
+    "said/s": Math.round(result.saidPerSecond),
+    dropped: result.dropped,
+    limit: result.loadCpuShare > 0.9 ? "load generator" : "",
+  };
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const redisPort = await freePort();
+  const redis = track(
+    spawn(
+      "redis-server",
+      ["--port", String(redisPort), "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const rows = [];
+  try {
+    for (const mode of options.modes.split(","))
+      for (const system of options.systems.split(",")) {
+        execFileSync("redis-cli", ["-p", String(redisPort), "flushall"]);
+        rows.push(await run(system, mode, options, redisPort));
+        console.error(`done: ${system}, ${mode}`);
+      }
+  } finally {
+    redis.kill();
+  }
+  console.log(
+    `${options.clients} clients in rooms of ${options.roomSize}, ${options.warmup} s warm-up, ${options.duration} s measured`,
+  );
+  console.table(rows);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,164 @@
+// The load generator, in a process of its own: `clients` connections in rooms of `roomSize`, the first
+// of each room saying, at a fixed total `rate` or (rate 0) saturated: each sender keeps `window`
+// messages on their way and says the next when one of its own comes back. Every member measures each
+// message's latency from the time written into it. Talks to the parent over IPC.
+const net = require("net");
+const WebSocket = require("ws");
+const { performance } = require("perf_hooks");
+
+const options = JSON.parse(process.env.BENCH_LOAD);
+const now = () => performance.timeOrigin + performance.now();
+
+/** One connection: websocket (the plugin through Primus, or the baseline) or TCP (the socket server). */
+function connect(index) {
+  return new Promise((resolve, reject) => {
+    const client = { index, onMessage: () => undefined };
+    const receive = (text) => {
+      let message;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        return;
+      }
+      if (typeof message === "object" && message !== null)
+        client.onMessage(message);
+    };
+    if (options.transport === "tcp") {
+      const socket = net.connect(options.port, "127.0.0.1", () =>
+        resolve(client),
+      );
+      socket.setNoDelay(true);
+      let buffer = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk) => {
+        buffer += chunk;
+        let end;
+        while ((end = buffer.indexOf("\n")) >= 0) {
+          receive(buffer.slice(0, end));
+          buffer = buffer.slice(end + 1);
+        }
+      });
+      socket.on("error", reject);
+      client.roomAdd = (room) => socket.write(`roomAdd ${room}\n`);
+      client.say = (room, text) => socket.write(`say ${room} ${text}\n`);
+      client.close = () => socket.destroy();
+    } else {
+      const socket = new WebSocket(options.url);
+      socket.on("open", () => resolve(client));
+      socket.on("message", (data) => receive(String(data)));
+      socket.on("error", reject);
+      client.roomAdd = (room) =>
+        socket.send(JSON.stringify({ event: "roomAdd", room }));
+      client.say = (room, text) =>
+        socket.send(JSON.stringify({ event: "say", room, message: text }));
+      client.close = () => socket.terminate();
+    }
+  });
+}
+
+async function main() {
+  const { clients: count, roomSize, rate, window, warmup, duration } = options;
+  const clients = [];
+  for (let start = 0; start < count; start += 100) {
+    const batch = [];
+    for (let i = start; i < Math.min(count, start + 100); i++)
+      batch.push(connect(i));
+    clients.push(...(await Promise.all(batch)));
+  }
+  const roomOf = (client) => `room-${Math.floor(client.index / roomSize)}`;
+  await Promise.all(
+    clients.map(
+      (client) =>
+        new Promise((resolve) => {
+          client.onMessage = (message) =>
+            message.context === "response" &&
+            message.data === true &&
+            resolve();
+          client.roomAdd(roomOf(client));
+        }),
+    ),
+  );
+
+  const senders = clients.filter((client) => client.index % roomSize === 0);
+  let phase = "warmup";
+  // Nothing counts until the measured window opens.
+  let windowStart = Infinity;
+  let windowEnd = Infinity;
+  const latencies = [];
+  let delivered = 0;
+  let sentInWindow = 0;
+  let deliveredOfWindow = 0;
+  let sequence = 0;
+  const say = (sender) => {
+    const sentAt = now();
+    if (sentAt >= windowStart && sentAt < windowEnd) sentInWindow++;
+    sender.say(
+      roomOf(sender),
+      `${sender.index}:${sequence++}:${sentAt.toFixed(3)}`,
+    );
+  };
+  for (const client of clients) {
+    client.onMessage = (message) => {
+      if (message.context !== "user" || typeof message.message !== "string")
+        return;
+      const [from, , sentAtText] = message.message.split(":");
+      const sentAt = Number(sentAtText);
+      const receivedAt = now();
+      if (receivedAt >= windowStart && receivedAt < windowEnd) delivered++;
+      if (sentAt >= windowStart && sentAt < windowEnd) {
+        deliveredOfWindow++;
+        latencies.push(receivedAt - sentAt);
+      }
+      if (rate === 0 && Number(from) === client.index && phase !== "done")
+        say(client);
+    };
+  }
+
+  process.send({ ready: true });
+  await new Promise((resolve) => process.once("message", resolve));
+
+  let timer;
+  const began = now();
+  if (rate === 0) {
+    for (const sender of senders) for (let n = 0; n < window; n++) say(sender);
+  } else {
+    let said = 0;
+    timer = setInterval(() => {
+      const due = Math.floor(((now() - began) / 1000) * rate);
+      for (; said < due; said++) say(senders[said % senders.length]);
+    }, 2);
+  }
+  await new Promise((resolve) => setTimeout(resolve, warmup * 1000));
+  windowStart = now();
+  windowEnd = windowStart + duration * 1000;
+  const cpuBefore = process.cpuUsage();
+  process.send({ measuring: true });
+  await new Promise((resolve) => setTimeout(resolve, duration * 1000));
+  const cpu = process.cpuUsage(cpuBefore);
+  phase = "done";
+  clearInterval(timer);
+  process.send({ measured: true });
+  // What was said in the window and is still on its way gets a second to arrive.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  latencies.sort((a, b) => a - b);
+  const at = (q) =>
+    latencies[
+      Math.min(latencies.length - 1, Math.floor(latencies.length * q))
+    ] ?? NaN;
+  process.send({
+    result: {
+      deliveriesPerSecond: delivered / duration,
+      p50: at(0.5),
+      p99: at(0.99),
+      max: latencies[latencies.length - 1] ?? NaN,
+      saidPerSecond: sentInWindow / duration,
+      dropped: sentInWindow * roomSize - deliveredOfWindow,
+      loadCpuShare: (cpu.user + cpu.system) / 1000 / (duration * 1000),
+    },
+  });
+  for (const client of clients) client.close();
+}
+
+main().catch((error) => {
+  process.send({ error: String(error && error.stack) });
+});
