@@ -2,7 +2,7 @@
 // driven by the same load generator, at a fixed rate and saturated. Prints one table.
 //
 //   npm run bench -- --clients 2000 --room-size 10 --rate 2000 --duration 10 --warmup 3
-//                    --systems baseline,websocket,tcp --modes rate,saturated --window 4
+//                    --systems baseline,websocket,tcp --modes rate,saturated --window 4 --history 0
 const { fork, spawn, execFileSync } = require("child_process");
 const fs = require("fs");
 const net = require("net");
@@ -16,6 +16,7 @@ function parseOptions(argv) {
     duration: 10,
     warmup: 3,
     window: 4,
+    history: 0,
     systems: "baseline,websocket,tcp",
     modes: "rate,saturated",
   };
@@ -83,7 +84,7 @@ const once = (child, predicate) =>
     );
   });
 
-async function startServer(system, redisPort, rooms) {
+async function startServer(system, redisPort, rooms, history) {
   const port = await freePort();
   const socketPort = await freePort();
   const child = track(
@@ -101,6 +102,7 @@ async function startServer(system, redisPort, rooms) {
             REDIS_HOST: "127.0.0.1",
             REDIS_PORT: String(redisPort),
             ACTIONHERO_CONFIG: path.join(__dirname, "app", "config"),
+            BENCH_HISTORY_SIZE: String(history),
           },
         }),
   );
@@ -127,6 +129,7 @@ async function run(system, mode, options, redisPort) {
     system,
     redisPort,
     Math.ceil(options.clients / options.roomSize),
+    options.history,
   );
   const pid = server.child.pid;
   const load = track(
@@ -199,7 +202,7 @@ async function main() {
     redis.kill();
   }
   console.log(
-    `${options.clients} clients in rooms of ${options.roomSize}, ${options.warmup} s warm-up, ${options.duration} s measured`,
+    `${options.clients} clients in rooms of ${options.roomSize}, ${options.warmup} s warm-up, ${options.duration} s measured, history ${options.history || "off"}`,
   );
   console.table(rows);
 }
