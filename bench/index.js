@@ -1,8 +1,9 @@
-// `npm run bench`: the plugin (over the websocket and the socket server) and a bare `ws` baseline,
-// driven by the same load generator, at a fixed rate and saturated. Prints one table.
+// `npm run bench`: the plugin (over the websocket and the socket server, on one node or several
+// sharing the Redis) and a bare `ws` baseline, driven by the same load generator, at a fixed rate
+// and saturated. Prints one table; server CPU and RSS are the sum over the nodes.
 //
 //   npm run bench -- --clients 2000 --room-size 10 --rate 2000 --duration 10 --warmup 3
-//                    --systems baseline,websocket,tcp --modes rate,saturated --window 4 --history 0
+//                    --systems baseline,websocket,tcp --modes rate,saturated --window 4 --history 0 --nodes 1
 const { fork, spawn, execFileSync } = require("child_process");
 const fs = require("fs");
 const net = require("net");
@@ -17,6 +18,7 @@ function parseOptions(argv) {
     warmup: 3,
     window: 4,
     history: 0,
+    nodes: 1,
     systems: "baseline,websocket,tcp",
     modes: "rate,saturated",
   };
@@ -125,42 +127,44 @@ async function startServer(system, redisPort, rooms, history) {
 }
 
 async function run(system, mode, options, redisPort) {
-  const server = await startServer(
-    system,
-    redisPort,
-    Math.ceil(options.clients / options.roomSize),
-    options.history,
-  );
-  const pid = server.child.pid;
+  const rooms = Math.ceil(options.clients / options.roomSize);
+  const count = system === "baseline" ? 1 : options.nodes;
+  const servers = [];
+  for (let n = 0; n < count; n++)
+    servers.push(await startServer(system, redisPort, rooms, options.history));
+  const pids = servers.map((server) => server.child.pid);
+  const sum = (measure) => pids.reduce((total, pid) => total + measure(pid), 0);
   const load = track(
     fork(path.join(__dirname, "load.js"), [], {
       env: {
         ...process.env,
         BENCH_LOAD: JSON.stringify({
           ...options,
-          ...server.load,
+          targets: servers.map((server) => server.load),
           rate: mode === "saturated" ? 0 : options.rate,
         }),
       },
     }),
   );
   await once(load, (message) => message.ready);
-  const idle = rss(pid);
+  const idle = sum(rss);
   let peak = idle;
-  const sampler = setInterval(() => (peak = Math.max(peak, rss(pid))), 100);
+  const sampler = setInterval(() => (peak = Math.max(peak, sum(rss))), 100);
   load.send("go");
   await once(load, (message) => message.measuring);
-  const cpuBefore = cpuMicros(pid);
+  const cpuBefore = sum(cpuMicros);
   await once(load, (message) => message.measured);
-  const serverCpu = cpuMicros(pid) - cpuBefore;
+  const serverCpu = sum(cpuMicros) - cpuBefore;
   const { result } = await once(load, (message) => message.result);
   clearInterval(sampler);
   load.kill();
-  server.child.send("stop");
-  await new Promise((resolve) => server.child.once("exit", resolve));
+  for (const server of servers) {
+    server.child.send("stop");
+    await new Promise((resolve) => server.child.once("exit", resolve));
+  }
   const deliveries = result.deliveriesPerSecond * options.duration;
   return {
-    system,
+    system: count > 1 ? `${system} (${count} nodes)` : system,
     mode:
       mode === "saturated"
         ? `saturated (window ${options.window})`

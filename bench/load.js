@@ -1,7 +1,8 @@
-// The load generator, in a process of its own: `clients` connections in rooms of `roomSize`, the first
-// of each room saying, at a fixed total `rate` or (rate 0) saturated: each sender keeps `window`
-// messages on their way and says the next when one of its own comes back. Every member measures each
-// message's latency from the time written into it. Talks to the parent over IPC.
+// The load generator, in a process of its own: `clients` connections in rooms of `roomSize`, client
+// i on node i % (number of `targets`), so that a room spans the nodes. The first of each room says,
+// at a fixed total `rate` or (rate 0) saturated: each sender keeps `window` messages on their way
+// and says the next when one of its own comes back. Every member measures each message's latency
+// from the time written into it. Talks to the parent over IPC.
 const net = require("net");
 const WebSocket = require("ws");
 const { performance } = require("perf_hooks");
@@ -11,6 +12,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 /** One connection: websocket (the plugin through Primus, or the baseline) or TCP (the socket server). */
 function connect(index) {
+  const target = options.targets[index % options.targets.length];
   return new Promise((resolve, reject) => {
     const client = { index, onMessage: () => undefined };
     const receive = (text) => {
@@ -23,8 +25,8 @@ function connect(index) {
       if (typeof message === "object" && message !== null)
         client.onMessage(message);
     };
-    if (options.transport === "tcp") {
-      const socket = net.connect(options.port, "127.0.0.1", () =>
+    if (target.transport === "tcp") {
+      const socket = net.connect(target.port, "127.0.0.1", () =>
         resolve(client),
       );
       socket.setNoDelay(true);
@@ -43,7 +45,7 @@ function connect(index) {
       client.say = (room, text) => socket.write(`say ${room} ${text}\n`);
       client.close = () => socket.destroy();
     } else {
-      const socket = new WebSocket(options.url);
+      const socket = new WebSocket(target.url);
       socket.on("open", () => resolve(client));
       socket.on("message", (data) => receive(String(data)));
       socket.on("error", reject);
