@@ -10,22 +10,16 @@ export function isChatVerb(verb: string): verb is ChatVerb {
 
 /**
  * A chat verb's JSON request with only its own fields: a `say` its room and message, a `roomAdd` its
- * room and `since` (and `messageId`, for the websocket server). Actionhero would join every other
- * value into the verb's words, in the order sent.
+ * room and `since` (and `messageId`, for the websocket server); a field not sent is `undefined`.
+ * Actionhero would join every other value into the verb's words, in the order sent.
  */
 export function chatVerbRequest(
   request: Record<string, unknown>,
 ): Record<string, unknown> {
   const { event, room, message, since, messageId } = request;
-  const fields =
-    event === "say"
-      ? { event, room, message, messageId }
-      : event === "roomAdd"
-        ? { event, room, since, messageId }
-        : request;
-  return Object.fromEntries(
-    Object.entries(fields).filter(([, value]) => value !== undefined),
-  );
+  if (event === "say") return { event, room, message, messageId };
+  if (event === "roomAdd") return { event, room, since, messageId };
+  return request;
 }
 
 /**

@@ -4,11 +4,16 @@ import type { LocalMember, LocalRoomIndex } from "./localRoomIndex";
 import type { ChatMiddlewareStack } from "./middleware";
 import type { NodeLiveness } from "./nodeLiveness";
 import type { ChatPubSub } from "./pubSub";
-import type { RoomPresence } from "./presence";
+import type { PresenceEvent, RoomPresence } from "./presence";
 import { Recovery } from "./recovery";
 import type { RoomDelivery } from "./roomDelivery";
 import type { RoomHistory } from "./roomHistory";
-import { parseDetails, type ReapedMember, type RoomStore } from "./roomStore";
+import {
+  parseDetails,
+  type ReapedMember,
+  type RoomStore,
+  type StoredMember,
+} from "./roomStore";
 import { SerialQueue } from "./serialQueue";
 import type {
   ChatConnection,
@@ -284,7 +289,7 @@ export class Membership {
         recreateLostRooms,
       );
       if (ended.length > 0) await this.dropDestroyed(room, ended);
-      this.noteRemovedByRestore(room, departed);
+      appendTo(this.removedByRestore, room, departed);
       // Written back after the other nodes reaped them (this node was taken for dead): they are back.
       // After a Redis restart every member is written back, and none of them ever left.
       if (!recreateLostRooms) {
@@ -292,11 +297,7 @@ export class Membership {
         const back = held
           .filter(([connection]) => ids.has(connection.id))
           .map(([connection, member]) => ({ id: connection.id, ...member }));
-        if (back.length > 0)
-          this.rejoinedByRestore.set(room, [
-            ...(this.rejoinedByRestore.get(room) ?? []),
-            ...back,
-          ]);
+        appendTo(this.rejoinedByRestore, room, back);
       }
       // A member that left while the script was on its way may have been written back: leave again.
       await Promise.all(
@@ -304,7 +305,7 @@ export class Membership {
           .filter(([connection]) => !index.members(room)?.has(connection))
           .map(async ([connection, member]) => {
             const { presenceLeft } = await store.leave(room, connection.id);
-            this.noteRemovedByRestore(room, [
+            appendTo(this.removedByRestore, room, [
               { id: connection.id, details: member.details, presenceLeft },
             ]);
           }),
@@ -313,7 +314,11 @@ export class Membership {
     }
     for (const room of await liveness.roomsOf(liveness.nodeId)) {
       if (index.members(room)) continue;
-      this.noteRemovedByRestore(room, await store.reap(room, liveness.nodeId));
+      appendTo(
+        this.removedByRestore,
+        room,
+        await store.reap(room, liveness.nodeId),
+      );
       await this.release(room);
     }
   }
@@ -338,21 +343,8 @@ export class Membership {
     for (const [room, members] of [...this.rejoinedByRestore]) {
       this.rejoinedByRestore.delete(room);
       for (const member of members)
-        await this.parts.presence.announce(
-          room,
-          "join",
-          member.presenceKey,
-          parseDetails(member.id, member.details),
-        );
+        await this.announce(room, "join", member.presenceKey, member);
     }
-  }
-
-  private noteRemovedByRestore(room: string, removed: ReapedMember[]) {
-    if (removed.length === 0) return;
-    this.removedByRestore.set(room, [
-      ...(this.removedByRestore.get(room) ?? []),
-      ...removed,
-    ]);
   }
 
   /**
@@ -372,12 +364,7 @@ export class Membership {
       if (announced.has(member.id)) continue;
       if ((await this.parts.store.connectionsOf(room, member.presenceKey)) > 0)
         continue;
-      await this.parts.presence.announce(
-        room,
-        "leave",
-        member.presenceKey,
-        parseDetails(member.id, member.details),
-      );
+      await this.announce(room, "leave", member.presenceKey, member);
     }
   }
 
@@ -385,12 +372,22 @@ export class Membership {
   private async announceLeaves(room: string, removed: readonly ReapedMember[]) {
     for (const member of removed)
       if (member.presenceLeft !== null)
-        await this.parts.presence.announce(
-          room,
-          "leave",
-          member.presenceLeft,
-          parseDetails(member.id, member.details),
-        );
+        await this.announce(room, "leave", member.presenceLeft, member);
+  }
+
+  /** Announces a presence change of a member, from the details it stored. */
+  private announce(
+    room: string,
+    event: PresenceEvent,
+    presenceKey: string,
+    member: StoredMember,
+  ) {
+    return this.parts.presence.announce(
+      room,
+      event,
+      presenceKey,
+      parseDetails(member.id, member.details),
+    );
   }
 
   /**
@@ -413,11 +410,8 @@ export class Membership {
         ));
       } catch (error) {
         // A member whose join Redis never answered was never announced, so its leave is not either.
-        if (member && member.generation !== "") {
-          const untold = this.untoldLeaves.get(room) ?? [];
-          untold.push({ id: connection.id, ...member });
-          this.untoldLeaves.set(room, untold);
-        }
+        if (member && member.generation !== "")
+          appendTo(this.untoldLeaves, room, [{ id: connection.id, ...member }]);
         throw error;
       }
       if (member)
@@ -475,4 +469,14 @@ export class Membership {
       renoting,
     ]);
   }
+}
+
+/** Adds items to a room's list in a map of lists by room. */
+function appendTo<T>(
+  lists: Map<string, T[]>,
+  room: string,
+  items: readonly T[],
+) {
+  if (items.length === 0) return;
+  lists.set(room, [...(lists.get(room) ?? []), ...items]);
 }

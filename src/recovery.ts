@@ -23,8 +23,9 @@ export class Recovery {
       this.held.push(message);
       return false;
     }
-    if (this.alreadySent(message)) return false;
-    if (parseMessageId(message.payload.id)) this.caughtUp = true;
+    const place = parseMessageId(message.payload.id);
+    if (this.alreadySent(place)) return false;
+    if (place) this.caughtUp = true;
     return true;
   }
 
@@ -39,16 +40,16 @@ export class Recovery {
     if (!complete) this.sentUpTo = null;
     const toSend: RoomMessage[] = [];
     for (const message of [...missed, ...held]) {
-      if (this.alreadySent(message)) continue;
-      toSend.push(message);
       const place = parseMessageId(message.payload.id);
+      if (this.alreadySent(place)) continue;
+      toSend.push(message);
       if (place) this.sentUpTo = place;
     }
     return toSend;
   }
 
-  private alreadySent(message: RoomMessage) {
-    const place = parseMessageId(message.payload.id);
+  /** A message at or before the last one sent, in the same life of the history. */
+  private alreadySent(place: MessagePlace | null) {
     return (
       place !== null &&
       this.sentUpTo !== null &&

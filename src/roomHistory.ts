@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { ChatKeys } from "./keys";
-import { newGeneration } from "./roomStore";
+import { newGeneration, results } from "./roomStore";
 import type { MessagePayload } from "./types";
 
 /** `config.chat.history`: each room keeps its last `size` messages for `ttl` seconds. `size` 0 is off. */
@@ -83,16 +83,14 @@ export class RoomHistory {
       .hget(this.keys.historyState(room), "epoch")
       .xrange(this.keys.history(room), "-", "+")
       .exec();
-    if (!replies)
-      throw new Error(`reading the history of room "${room}" was aborted`);
-    for (const [error] of replies) if (error) throw error;
-    const epoch = replies[0][1] as string | null;
-    const entries = (replies[1][1] as [string, string[]][]).map(
-      ([entryId, fields]) => ({
-        sequence: Number(entryId.split("-")[0]),
-        json: fields[1],
-      }),
-    );
+    const [epoch, stream] = results(room, replies) as [
+      string | null,
+      [string, string[]][],
+    ];
+    const entries = stream.map(([entryId, fields]) => ({
+      sequence: Number(entryId.split("-")[0]),
+      json: fields[1],
+    }));
     const kept = entries.slice(-this.config.size);
     let messages = kept;
     let complete: boolean;

@@ -262,7 +262,7 @@ export function parseDetails(
 }
 
 /** The replies of a transaction that reads a room; a failed command throws. */
-function results(
+export function results(
   room: string,
   replies: [Error | null, unknown][] | null,
 ): unknown[] {

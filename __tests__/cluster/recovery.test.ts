@@ -65,6 +65,32 @@ describe("presence, history and recovery on three nodes", () => {
     );
   }
 
+  /**
+   * A watcher on node-a in "lobby", recording the presence events it hears, and two other clients,
+   * not in the room yet: a websocket one on node `websocketNode` and a TCP one on node-c.
+   */
+  async function watchingTwo(websocketNode: number) {
+    const watcher = new ChatWebsocketClient({
+      url: nodes[0].url,
+      reconnect: false,
+    });
+    const others = [
+      new ChatWebsocketClient({
+        url: nodes[websocketNode].url,
+        reconnect: false,
+      }),
+      new ChatSocketClient({ port: nodes[2].socketPort, reconnect: false }),
+    ];
+    clients = [watcher, ...others];
+    await Promise.all(clients.map((each) => each.connect()));
+    const presence: Record<string, unknown>[] = [];
+    watcher.on("presence", (message: Record<string, unknown>) =>
+      presence.push(message),
+    );
+    await watcher.roomAdd("lobby");
+    return { watcher, presence, others };
+  }
+
   test.each([
     ["socket", 0],
     ["websocket", 1],
@@ -159,24 +185,10 @@ describe("presence, history and recovery on three nodes", () => {
   });
 
   test("two connections of one user on two nodes, joining and leaving at the same moment, are one join and one leave", async () => {
-    const watcher = new ChatWebsocketClient({
-      url: nodes[0].url,
-      reconnect: false,
-    });
-    const tabs = [
-      new ChatWebsocketClient({ url: nodes[1].url, reconnect: false }),
-      new ChatSocketClient({ port: nodes[2].socketPort, reconnect: false }),
-    ];
-    clients = [watcher, ...tabs];
-    await Promise.all(clients.map((each) => each.connect()));
+    const { watcher, presence, others: tabs } = await watchingTwo(1);
     await Promise.all(
       tabs.map((tab) => tab.action("identify", { user: "ann" })),
     );
-    const presence: Record<string, unknown>[] = [];
-    watcher.on("presence", (message: Record<string, unknown>) =>
-      presence.push(message),
-    );
-    await watcher.roomAdd("lobby");
     const annEvents = () =>
       presence
         .filter((message) => message.key === "ann")
@@ -215,21 +227,7 @@ describe("presence, history and recovery on three nodes", () => {
   });
 
   test("a node killed with -9: the survivors announce each of its members' leave once", async () => {
-    const watcher = new ChatWebsocketClient({
-      url: nodes[0].url,
-      reconnect: false,
-    });
-    const doomed = [
-      new ChatWebsocketClient({ url: nodes[2].url, reconnect: false }),
-      new ChatSocketClient({ port: nodes[2].socketPort, reconnect: false }),
-    ];
-    clients = [watcher, ...doomed];
-    await Promise.all(clients.map((each) => each.connect()));
-    const presence: Record<string, unknown>[] = [];
-    watcher.on("presence", (message: Record<string, unknown>) =>
-      presence.push(message),
-    );
-    await watcher.roomAdd("lobby");
+    const { watcher, presence, others: doomed } = await watchingTwo(2);
     for (const client of doomed) await client.roomAdd("lobby");
     const doomedIds = doomed.map((client) => client.id);
     const leaves = () =>

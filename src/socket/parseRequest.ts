@@ -62,8 +62,8 @@ function parseJsonRequest(text: string, maxDepth: number): SocketRequest {
   if (typeof event === "string") {
     // As actionhero's websocket server does: the room first, then the other values in order
     // (a `say` or `roomAdd` keeps only its own).
-    const words =
-      room === undefined ? Object.values(rest) : [room, ...Object.values(rest)];
+    const values = Object.values(rest).filter((value) => value !== undefined);
+    const words = room === undefined ? values : [room, ...values];
     return { kind: "verb", verb: event, words };
   }
   if (typeof action === "string") {
