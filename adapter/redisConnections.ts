@@ -1,29 +1,37 @@
-import type { Redis } from "ioredis";
-import { isReady } from "../src/availability";
+import { Cluster, type ClusterOptions } from "ioredis";
 import type { ChatConfig, RedisConnectionConfig } from "../src/config";
+import {
+  isCluster,
+  isReady,
+  type RedisConnection,
+} from "../src/redisConnection";
 
 export interface ChatRedisConnections {
-  client: Redis;
-  subscriber: Redis;
+  client: RedisConnection;
+  subscriber: RedisConnection;
   /** Publishes on the subscriber's server (a connection that subscribes cannot publish). */
-  publisher: Redis;
+  publisher: RedisConnection;
   /** True when the plugin made these connections and must close them. */
   owned: boolean;
   /** True when they are ioredis-mock: chat stays within this process. */
   inMemory: boolean;
+  /** The servers a Redis Cluster was discovered from, as `host:port,host:port`, for the log. */
+  clusterSeeds?: string;
 }
 
 /**
  * The Redis connections chat uses: an in-memory one with `fake: true`, the ones `config.chat.redis`
- * names, or else the application's own (`config.redis`), so chat goes wherever the app's Redis goes.
+ * names (or a Redis Cluster it names), or else the application's own (`config.redis`), so chat goes
+ * wherever the app's Redis goes.
  */
 export function chatRedisConnections(
   chatConfig: ChatConfig,
-  appClients: { client: Redis; subscriber: Redis },
+  appClients: { client: RedisConnection; subscriber: RedisConnection },
 ): ChatRedisConnections {
-  if (chatConfig.fake) {
+  const { fake, redis } = chatConfig;
+  if (fake) {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const RedisMock = require("ioredis-mock") as new () => Redis;
+    const RedisMock = require("ioredis-mock") as new () => RedisConnection;
     const client = new RedisMock();
     return {
       client,
@@ -33,10 +41,27 @@ export function chatRedisConnections(
       inMemory: true,
     };
   }
-  if (chatConfig.redis) {
-    const client = buildConnection(chatConfig.redis.client);
-    const subscriber = buildConnection(chatConfig.redis.subscriber);
-    const publisher = buildConnection(chatConfig.redis.subscriber);
+  if (redis && "cluster" in redis) {
+    const { nodes, options } = redis.cluster;
+    const client = new Cluster(nodes, options);
+    // One subscriber connection per master, each subscribed to the channels of its slots.
+    const subscriber = new Cluster(nodes, {
+      ...options,
+      shardedSubscribers: true,
+    } satisfies ClusterOptions);
+    return {
+      client,
+      subscriber,
+      publisher: client,
+      owned: true,
+      inMemory: false,
+      clusterSeeds: nodes.map(({ host, port }) => `${host}:${port}`).join(","),
+    };
+  }
+  if (redis) {
+    const client = buildConnection(redis.client);
+    const subscriber = buildConnection(redis.subscriber);
+    const publisher = buildConnection(redis.subscriber);
     return {
       client,
       subscriber,
@@ -57,32 +82,56 @@ function buildConnection({
   konstructor,
   args = [],
   buildNew = true,
-}: RedisConnectionConfig): Redis {
-  if (buildNew) return new konstructor(...args) as Redis;
-  return (konstructor as unknown as (args: unknown[]) => Redis)(args);
+}: RedisConnectionConfig): RedisConnection {
+  if (buildNew) return new konstructor(...args) as RedisConnection;
+  return (konstructor as unknown as (args: unknown[]) => RedisConnection)(args);
 }
 
-function isInMemory(client: Redis) {
+function isInMemory(client: RedisConnection) {
   return /RedisMock/.test(client.constructor.name);
 }
 
-/** Where a connection points, for the log. */
-export function describeRedis(client: Redis) {
-  if (isInMemory(client)) return "in-memory Redis (ioredis-mock)";
-  const { host, port, db, path } = client.options ?? {};
+/** Where one of the chat's connections points, for the log. */
+export function describeRedis(
+  connections: ChatRedisConnections,
+  role: "client" | "subscriber",
+) {
+  const connection = connections[role];
+  if (isInMemory(connection)) return "in-memory Redis (ioredis-mock)";
+  if (isCluster(connection))
+    return `redis cluster ${connections.clusterSeeds}${role === "subscriber" ? " (sharded pub/sub)" : ""}`;
+  const { host, port, db, path } = connection.options ?? {};
   return path
     ? `redis ${path} db ${db ?? 0}`
     : `redis ${host}:${port} db ${db ?? 0}`;
 }
 
-/** Resolves once each connection is ready, as actionhero waits for its own at boot (ioredis-mock always is). */
+/**
+ * Resolves once each connection is ready, as actionhero waits for its own at boot (ioredis-mock always
+ * is). Rejects if no server of a cluster answers, so that the boot fails and says why.
+ */
 export async function connectionsReady(connections: ChatRedisConnections) {
   const { client, subscriber, publisher } = connections;
   await Promise.all(
     [...new Set([client, subscriber, publisher])].map((connection) =>
       isReady(connection)
         ? undefined
-        : new Promise((resolve) => connection.once("ready", resolve)),
+        : new Promise<void>((resolve, reject) => {
+            const fail = (error: Error) => {
+              connection.off("ready", ready);
+              reject(
+                new Error(
+                  `chat cannot reach the redis cluster ${connections.clusterSeeds}: ${error.message}`,
+                ),
+              );
+            };
+            const ready = () => {
+              connection.off("error", fail);
+              resolve();
+            };
+            connection.once("ready", ready);
+            if (isCluster(connection)) connection.once("error", fail);
+          }),
     ),
   );
 }

@@ -70,7 +70,12 @@ export class ChatInitializer extends Initializer {
     });
     this.unroute = routeActionheroChat(this.engine);
     // Core's chat initializer creates the starting rooms before this one starts.
-    await connectionsReady(this.redis);
+    try {
+      await connectionsReady(this.redis);
+    } catch (error) {
+      this.disconnectOwned();
+      throw error;
+    }
   }
 
   async start() {
@@ -80,9 +85,9 @@ export class ChatInitializer extends Initializer {
     await this.engine.start();
     // The servers exist by now (all initializers have run), and start after this.
     this.unguard = guardWebsocketInput();
-    const { client, subscriber, inMemory } = this.redis;
+    const { inMemory } = this.redis;
     log(
-      `[chat] ah-chat-plugin started: rooms in ${describeRedis(client)}, messages through ${describeRedis(subscriber)}`,
+      `[chat] ah-chat-plugin started: rooms in ${describeRedis(this.redis, "client")}, messages through ${describeRedis(this.redis, "subscriber")}`,
       "notice",
     );
     if (inMemory) {
@@ -97,14 +102,18 @@ export class ChatInitializer extends Initializer {
     await this.engine?.stop();
     this.unroute?.();
     this.unguard?.();
-    if (this.redis?.owned) {
-      const { client, subscriber, publisher } = this.redis;
-      for (const connection of new Set([client, subscriber, publisher]))
-        connection.disconnect();
-    }
+    this.disconnectOwned();
     this.engine = undefined;
     this.unroute = undefined;
     this.unguard = undefined;
     this.redis = undefined;
+  }
+
+  /** Closes the connections the plugin made (not the application's own). */
+  private disconnectOwned() {
+    if (!this.redis?.owned) return;
+    const { client, subscriber, publisher } = this.redis;
+    for (const connection of new Set([client, subscriber, publisher]))
+      connection.disconnect();
   }
 }

@@ -1,10 +1,5 @@
-import type { Redis } from "ioredis";
 import { chatErrors } from "./errors";
-
-/** Whether a connection answers commands now (ioredis-mock has no status: it always does). */
-export function isReady(connection: Redis) {
-  return connection.status === undefined || connection.status === "ready";
-}
+import { isReady, type RedisConnection } from "./redisConnection";
 
 /**
  * Whether this node can reach Redis, so that chat answers "unavailable" at once instead of letting
@@ -17,15 +12,16 @@ export class ChatAvailability {
   private outageCount = 0;
   private recovering = false;
   private readonly outageListeners = new Set<() => void>();
-  private readonly connections: Redis[];
+  private readonly connections: RedisConnection[];
 
   constructor(
-    connections: Redis[],
+    connections: RedisConnection[],
     private readonly onConnectionsReady: () => void,
   ) {
     this.connections = [...new Set(connections)];
     for (const connection of this.connections) {
       connection.on("close", this.onClose);
+      connection.on("-node", this.onServerLost);
       connection.on("ready", this.onReady);
     }
   }
@@ -86,8 +82,14 @@ export class ChatAvailability {
   stop() {
     for (const connection of this.connections) {
       connection.off("close", this.onClose);
+      connection.off("-node", this.onServerLost);
       connection.off("ready", this.onReady);
     }
+  }
+
+  /** Counts an outage the connections did not report (a Redis replaced behind them). */
+  lost() {
+    this.onClose();
   }
 
   private readonly onClose = () => {
@@ -95,6 +97,14 @@ export class ChatAvailability {
     this.recovering = true;
     for (const onOutage of this.outageListeners) onOutage();
     this.outageListeners.clear();
+  };
+
+  /**
+   * A cluster stays ready when one of its servers is lost (a replica then takes over), and drops the
+   * seeds it connected through at boot: a server lost once the connections are ready is an outage.
+   */
+  private readonly onServerLost = () => {
+    if (this.connectionsReady) this.onClose();
   };
 
   private readonly onReady = () => {

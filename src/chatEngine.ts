@@ -1,5 +1,5 @@
 import { randomBytes } from "crypto";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./redisConnection";
 import { ChatAvailability } from "./availability";
 import { withCallback, type NodeCallback } from "./callback";
 import { ControlChannel, notForThisNode } from "./controlChannel";
@@ -61,7 +61,11 @@ export interface ChatEngineOptions extends ChatEngineLimits {
   /** Each room's recent messages, for `history` and `roomAdd room since`; `size` 0 is off. */
   history: HistoryConfig;
   /** `client` stores rooms and members; `publisher` and `subscriber` carry messages (they may be another server). */
-  redis: { client: Redis; publisher: Redis; subscriber: Redis };
+  redis: {
+    client: RedisConnection;
+    publisher: RedisConnection;
+    subscriber: RedisConnection;
+  };
   connections: ConnectionDirectory;
   deliver?: DeliverMessage;
   log: ChatLogger;

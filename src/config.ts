@@ -1,8 +1,18 @@
+import type { ClusterOptions } from "ioredis";
+
 /** How to build one Redis connection, the shape actionhero's `config.redis` uses. */
 export interface RedisConnectionConfig {
   konstructor: new (...args: any[]) => unknown;
   args?: unknown[];
   buildNew?: boolean;
+}
+
+/** A Redis Cluster for chat: the plugin connects to it itself, and carries messages by sharded pub/sub. */
+export interface RedisClusterConfig {
+  /** Servers to discover the cluster from: one reachable master or replica is enough, more survive a loss. */
+  nodes: { host: string; port: number }[];
+  /** ioredis `ClusterOptions` for the plugin's cluster connections (`redisOptions` for passwords and TLS). */
+  options?: ClusterOptions;
 }
 
 /** The `chat` namespace of actionhero's config (a type, not an interface, so it fits actionhero's config index). */
@@ -44,13 +54,13 @@ export type ChatConfig = {
   /** Use an in-memory Redis (ioredis-mock). Chat then works within one process only. */
   fake: boolean;
   /**
-   * Redis connections for chat, when they should differ from the application's `config.redis`.
-   * `client` holds rooms and members; `subscriber` carries messages. They may be different servers.
+   * Redis for chat, when it should differ from the application's `config.redis`: either `client` (rooms
+   * and members) and `subscriber` (messages), which may be different servers, or a `cluster`.
    */
-  redis: {
-    client: RedisConnectionConfig;
-    subscriber: RedisConnectionConfig;
-  } | null;
+  redis:
+    | { client: RedisConnectionConfig; subscriber: RedisConnectionConfig }
+    | { cluster: RedisClusterConfig }
+    | null;
 };
 
 export const defaultChatConfig: ChatConfig = {
@@ -72,14 +82,27 @@ export const defaultChatConfig: ChatConfig = {
   redis: null,
 };
 
-/** The chat config a host asked for, completed with the defaults. */
+/** The chat config a host asked for, completed with the defaults; throws if it contradicts itself. */
 export function resolveChatConfig(
   overrides: Partial<ChatConfig> = {},
 ): ChatConfig {
-  return {
+  const config = {
     ...defaultChatConfig,
     ...overrides,
     presence: { ...defaultChatConfig.presence, ...overrides.presence },
     history: { ...defaultChatConfig.history, ...overrides.history },
   };
+  const problem = redisConfigProblem(config);
+  if (problem) throw new Error(`config.chat.redis: ${problem}`);
+  return config;
+}
+
+function redisConfigProblem({ redis, fake }: ChatConfig): string | null {
+  if (!redis || !("cluster" in redis)) return null;
+  if ("client" in redis || "subscriber" in redis)
+    return "`cluster` cannot be combined with `client` and `subscriber`: give one or the other";
+  if (fake) return "`cluster` cannot be combined with `fake: true` (in memory)";
+  if (!Array.isArray(redis.cluster.nodes) || redis.cluster.nodes.length === 0)
+    return "`cluster.nodes` must list at least one server, as `[{ host, port }]`";
+  return null;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./redisConnection";
 import type { ChatKeys } from "./keys";
 
 /**
@@ -13,7 +13,7 @@ export class NodeLiveness {
   private readonly notedRooms = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keys: ChatKeys,
     readonly nodeId: string,
     readonly timeout: number,

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { serversOf, type RedisConnection } from "./redisConnection";
 import type { ChatAvailability } from "./availability";
 import type { ControlChannel } from "./controlChannel";
 import type { LocalRoomIndex } from "./localRoomIndex";
@@ -17,7 +17,7 @@ export interface NodeSupervisorParts {
   availability: ChatAvailability;
   index: LocalRoomIndex;
   /** The store's connection and the publisher's (the pub/sub server), whose run ids make this node's mark. */
-  redis: { client: Redis; publisher: Redis };
+  redis: { client: RedisConnection; publisher: RedisConnection };
   log: ChatLogger;
 }
 
@@ -81,6 +81,12 @@ export class NodeSupervisor {
   private async tick() {
     const { availability, liveness, membership, log } = this.parts;
     try {
+      // A cluster's master may be replaced by its replica without this node's connections having seen it go.
+      if (
+        !availability.needsRecovery &&
+        (await this.redisRunIds()) !== liveness.redisRunIds
+      )
+        availability.lost();
       if (availability.needsRecovery) {
         if (availability.connectionsReady) await this.recover();
         return;
@@ -114,12 +120,13 @@ export class NodeSupervisor {
     const { availability, liveness, pubSub, membership, control, index, log } =
       this.parts;
     const outages = availability.outages;
-    const previousRunIds = liveness.redisRunIds;
-    liveness.redisRunIds = await this.redisRunIds();
-    // A restarted Redis may have lost rooms; one that kept running lost none, so a room gone from it was destroyed.
-    const restarted = liveness.redisRunIds !== previousRunIds;
+    const redisRunIds = await this.redisRunIds();
+    // A restarted Redis (or a replica that took over) may have lost rooms; one that kept running lost
+    // none, so a room gone from it was destroyed. Compared with the last recovery that completed.
+    const restarted = redisRunIds !== liveness.redisRunIds;
     await pubSub.resubscribe(index.roomNames());
     await membership.restore(restarted);
+    liveness.redisRunIds = redisRunIds;
     await liveness.register();
     await control.notify(nodeReadyNotice, {
       redisRunIds: liveness.redisRunIds,
@@ -161,13 +168,21 @@ export class NodeSupervisor {
     this.peerWaiters.clear();
   }
 
-  /** The run ids of the store's and the pub/sub's Redis servers: they change when either restarts. */
+  /**
+   * The run ids of the store's and the pub/sub's Redis servers (a cluster's masters): they change when
+   * one restarts, or a replica takes over from a master.
+   */
   private async redisRunIds() {
     const { client, publisher } = this.parts.redis;
     const ids = await Promise.all(
       [...new Set([client, publisher])].map(async (connection) => {
-        const info = String(await connection.info("server"));
-        return /run_id:(\w+)/.exec(info)?.[1] ?? "memory";
+        const servers = await Promise.all(
+          serversOf(connection).map(async (server) => {
+            const info = String(await server.info("server"));
+            return /run_id:(\w+)/.exec(info)?.[1] ?? "memory";
+          }),
+        );
+        return servers.sort().join(",");
       }),
     );
     return ids.join("/");

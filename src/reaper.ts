@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./redisConnection";
 import type { ChatKeys } from "./keys";
 import type { ReapedMember, RoomStore } from "./roomStore";
 import type { ChatLogger } from "./types";
@@ -15,7 +15,7 @@ export type ReapedHandler = (
  */
 export class Reaper {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keys: ChatKeys,
     private readonly store: RoomStore,
     private readonly nodeId: string,

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { isCluster, type RedisConnection } from "./redisConnection";
 import type { ChatKeys } from "./keys";
 import { newGeneration, results } from "./roomStore";
 import type { MessagePayload } from "./types";
@@ -50,7 +50,7 @@ export function parseMessageId(id: unknown): MessagePlace | null {
  */
 export class RoomHistory {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keys: ChatKeys,
     private readonly config: HistoryConfig,
   ) {}
@@ -69,6 +69,8 @@ export class RoomHistory {
       this.config.size + 1,
       this.config.ttl * 1000,
       newGeneration(),
+      // On a cluster the room's channel is sharded, on the master of the room's slot like its history.
+      isCluster(this.redis) ? "SPUBLISH" : "PUBLISH",
     );
   }
 

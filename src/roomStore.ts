@@ -1,5 +1,5 @@
 import { randomBytes } from "crypto";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./redisConnection";
 import type { ChatKeys } from "./keys";
 import type { MemberDetails } from "./types";
 import { defineChatScripts } from "./scripts/chatScripts";
@@ -30,7 +30,7 @@ export interface HeldMember extends StoredMember {
  */
 export class RoomStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keys: ChatKeys,
   ) {
     defineChatScripts(redis);

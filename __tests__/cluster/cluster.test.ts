@@ -1,22 +1,31 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../../src/redisConnection";
 import { ClusterNode } from "../helpers/clusterNode";
+import { RedisCluster } from "../helpers/redisCluster";
 import { RedisServer } from "../helpers/redisServer";
 import { TestCluster } from "../helpers/testCluster";
 import { WebsocketTestClient } from "../helpers/websocketClient";
 
-describe("three actionhero nodes on one real Redis", () => {
+describe.each([
+  { chatOn: "one real Redis", redisCluster: false },
+  { chatOn: "a Redis Cluster (3 masters, 3 replicas)", redisCluster: true },
+])("three actionhero nodes with chat on $chatOn", ({ redisCluster }) => {
   let cluster: TestCluster;
-  let redis: Redis;
+  let redis: RedisConnection;
   let nodes: ClusterNode[];
   let clients: WebsocketTestClient[];
+  let backend: RedisCluster | undefined;
   const [a, b, c] = [0, 1, 2];
 
   beforeAll(async () => {
-    cluster = await TestCluster.start(["node-a", "node-b", "node-c"]);
+    backend = redisCluster ? await RedisCluster.start() : undefined;
+    cluster = await TestCluster.start(["node-a", "node-b", "node-c"], backend);
     ({ redis, nodes } = cluster);
     clients = await cluster.connectClients(3);
   });
-  afterAll(() => cluster?.stop());
+  afterAll(async () => {
+    await cluster?.stop();
+    await backend?.stop();
+  });
 
   // Each test has a room of its own: other nodes drop the members of a destroyed room when the
   // destroy notice reaches them, after destroy has returned on the node that destroyed it.
@@ -36,7 +45,7 @@ describe("three actionhero nodes on one real Redis", () => {
   test("each node logs that chat started and on which Redis", () => {
     for (const node of nodes) {
       expect(node.output).toContain(
-        `[chat] ah-chat-plugin started: rooms in redis 127.0.0.1:${cluster.redisServer.port} db 0, messages through redis 127.0.0.1:${cluster.redisServer.port} db 0`,
+        `[chat] ah-chat-plugin started: ${cluster.chatRedisDescription}`,
       );
       expect(node.output).not.toContain("chat is in memory");
     }
@@ -64,15 +73,8 @@ describe("three actionhero nodes on one real Redis", () => {
   });
 
   test("only the nodes with members in a room subscribe to it", async () => {
-    const subscribers = async () =>
-      Number(
-        (
-          (await redis.pubsub("NUMSUB", `ah-chat:{${room}}:messages`)) as [
-            string,
-            number,
-          ]
-        )[1],
-      );
+    const subscribers = () =>
+      cluster.subscribersOf(`ah-chat:{${room}}:messages`);
     expect(await subscribers()).toBe(0);
     await clients[a].roomAdd(room);
     expect(await subscribers()).toBe(1);

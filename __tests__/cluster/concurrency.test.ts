@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../../src/redisConnection";
 import { TestCluster } from "../helpers/testCluster";
 import type { WebsocketTestClient } from "../helpers/websocketClient";
 
@@ -6,7 +6,7 @@ const connectionCount = 200;
 
 describe(`${connectionCount} connections on three nodes joining and leaving one room at once`, () => {
   let cluster: TestCluster;
-  let redis: Redis;
+  let redis: RedisConnection;
   let clients: WebsocketTestClient[];
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as net from "net";
 import Redis from "ioredis";
+import { stopChildProcess } from "./childProcess";
 
 /** A port nothing listens on right now. */
 export function freePort(): Promise<number> {
@@ -18,6 +19,8 @@ export function freePort(): Promise<number> {
 export interface RedisServerOptions {
   /** Keep data across restarts in an append-only file in this folder (by default nothing is kept). */
   appendOnlyDirectory?: string;
+  /** More `redis-server` arguments, as `["--cluster-enabled", "yes"]`. */
+  serverArguments?: string[];
 }
 
 /** A real redis-server of the tests' own, on a free port; it can be stopped and started again on that port. */
@@ -37,7 +40,7 @@ export class RedisServer {
 
   /** Starts it again on its port, after `stop`. */
   async launch() {
-    const { appendOnlyDirectory } = this.options;
+    const { appendOnlyDirectory, serverArguments = [] } = this.options;
     const persistence = appendOnlyDirectory
       ? ["--appendonly", "yes", "--dir", appendOnlyDirectory]
       : ["--appendonly", "no"];
@@ -49,6 +52,7 @@ export class RedisServer {
       "--save",
       "",
       ...persistence,
+      ...serverArguments,
     ]);
     await new Promise<void>((resolve, reject) => {
       let output = "";
@@ -71,6 +75,12 @@ export class RedisServer {
     this.process = child;
   }
 
+  /** The process is up (started, and not stopped or killed since). */
+  get running() {
+    const child = this.process;
+    return !!child && child.exitCode === null && child.signalCode === null;
+  }
+
   client() {
     return new Redis({
       host: "127.0.0.1",
@@ -79,13 +89,17 @@ export class RedisServer {
     });
   }
 
+  /** Kills it with SIGKILL: it writes nothing out and tells nobody, as when a machine dies. */
+  kill(): Promise<void> {
+    const child = this.process;
+    if (!child) return Promise.resolve();
+    return stopChildProcess(child, () => child.kill("SIGKILL"));
+  }
+
   /** Shuts it down (with an append-only file, after writing it out). */
   stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
+    if (!child) return Promise.resolve();
+    return stopChildProcess(child, () => child.kill("SIGTERM"));
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "fs";
 import * as path from "path";
-import type { Redis, Result } from "ioredis";
+import type { Result } from "ioredis";
+import type { RedisConnection } from "../redisConnection";
 
 // The chat's Lua scripts as typed ioredis commands; each script's header names its KEYS and ARGV.
 declare module "ioredis" {
@@ -56,6 +57,7 @@ declare module "ioredis" {
       entriesKept: number,
       keptForMs: number,
       epochIfNew: string,
+      publishCommand: "PUBLISH" | "SPUBLISH",
     ): Result<string, Context>;
   }
 }
@@ -94,7 +96,7 @@ const readScript = (file: string) =>
   readFileSync(path.join(__dirname, file), "utf8");
 
 /** Teaches a Redis connection the chat's scripts (once; the application's own connection may be shared). */
-export function defineChatScripts(redis: Redis) {
+export function defineChatScripts(redis: RedisConnection) {
   for (const [name, { file, numberOfKeys, helpers }] of Object.entries(
     scripts,
   )) {

@@ -5,6 +5,7 @@
 -- KEYS[2] the room's history state (a hash: epoch, sequence)
 -- ARGV[1] the room's channel   ARGV[2] the message's JSON (an object)   ARGV[3] entries to keep
 -- ARGV[4] ms to keep the history after its last message   ARGV[5] the epoch, if it starts over
+-- ARGV[6] the command that publishes: PUBLISH, or SPUBLISH on a Redis Cluster
 -- Returns the JSON published: the message with its `id`
 local epoch = redis.call('HGET', KEYS[2], 'epoch')
 if not epoch then
@@ -25,5 +26,5 @@ end
 redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], string.format('%d', sequence), 'message', json)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-redis.call('PUBLISH', ARGV[1], json)
+redis.call(ARGV[6], ARGV[1], json)
 return json
