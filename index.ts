@@ -1,7 +1,14 @@
-// The package's public surface: errors, types, settings and the Node clients.
-// (At run time the plugin is reached through actionhero: api.chatRoom and the chatRoom export.)
+// The package's public surface: `chat`, errors, types, settings and the Node clients.
+// (The plugin itself is loaded by actionhero from dist/initializers and dist/servers.)
 import "./adapter/actionheroTypes";
 
+export {
+  chat,
+  type ActionheroChat,
+  type ActionheroChatMiddleware as ChatMiddleware,
+  type ActionheroMembershipHook as MembershipHook,
+  type ActionheroMessageHook as MessageHook,
+} from "./adapter/actionheroChat";
 export { ChatError, type ChatErrorCode } from "./src/errors";
 export {
   defaultChatConfig,
@@ -12,11 +19,6 @@ export {
   defaultSocketServerConfig,
   type SocketServerConfig,
 } from "./src/socket/socketConfig";
-export type {
-  ChatMiddleware,
-  MembershipHook,
-  MessageHook,
-} from "./src/middleware";
 export type { NodeCallback } from "./src/callback";
 export type {
   PresenceEvent,

@@ -1,6 +1,7 @@
 import { api, chatRoom, config, Connection } from "actionhero";
 import type { ChatEngine } from "../src/chatEngine";
 import { isChatVerb, runChatVerb } from "../src/chatVerbs";
+import { setRunningChat } from "./actionheroChat";
 
 /** The members of actionhero's `chatRoom` export that reach the plugin's engine instead. */
 const routedMembers = [
@@ -21,13 +22,14 @@ const routedMembers = [
 const connectionMiddlewareName = "ah-chat-plugin:leave-rooms";
 
 /**
- * Makes the plugin's engine the application's one chat system: `api.chatRoom`, the `chatRoom` export
- * (reading and assigning its members both reach the engine), the chat verbs of every connection, and
- * a closing connection leaving its rooms. Returns what undoes it.
+ * Makes the plugin's engine the application's one chat system: `api.chatRoom`, the package's `chat`,
+ * the `chatRoom` export (reading and assigning its members both reach the engine), the chat verbs of
+ * every connection, and a closing connection leaving its rooms. Returns what undoes it.
  */
 export function routeActionheroChat(engine: ChatEngine): () => void {
   const previousApiChatRoom = api.chatRoom;
   Object.assign(api, { chatRoom: engine });
+  setRunningChat(engine);
 
   const namespace = chatRoom as unknown as Record<string, unknown>;
   const previousMembers = routedMembers.map(
@@ -75,6 +77,7 @@ export function routeActionheroChat(engine: ChatEngine): () => void {
 
   return () => {
     Object.assign(api, { chatRoom: previousApiChatRoom });
+    setRunningChat(undefined);
     for (const [name, descriptor] of previousMembers) {
       if (descriptor) Object.defineProperty(namespace, name, descriptor);
       else delete namespace[name];

@@ -433,8 +433,7 @@ export class ChatEngine {
       serverId: this.options.serverId,
       connection: { id: from, room },
     });
-    const accepted = await this.middleware.runMessage(
-      "onSayReceive",
+    const accepted = await this.middleware.runOnSayReceive(
       sender,
       room,
       payload,

@@ -119,12 +119,7 @@ export class Membership {
     if (!middleware.has("say")) return messages;
     const passed: MessagePayload[] = [];
     for (const message of messages) {
-      const payload = await middleware.runMessage(
-        "say",
-        connection,
-        room,
-        message,
-      );
+      const payload = await middleware.runSay(connection, room, message);
       if (payload !== null) passed.push(payload);
     }
     return passed;

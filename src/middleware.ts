@@ -2,39 +2,42 @@ import type {
   ChatConnection,
   MaybePromise,
   MessagePayload,
+  MockConnection,
   ReapedConnection,
-  Sender,
 } from "./types";
 
-export type MembershipHook = (
-  connection: ChatConnection,
+/**
+ * Hooks are given connections of type `C`: the engine's small `ChatConnection` in its own tests,
+ * actionhero's `Connection` in an application (adapter/actionheroChat.ts).
+ */
+export type MembershipHook<C extends ChatConnection = ChatConnection> = (
+  connection: C,
   room: string,
 ) => MaybePromise<unknown>;
 /** Returns a new payload, `undefined` to keep the (possibly changed) one, or `null` to drop the message. */
-export type MessageHook = (
-  connection: any,
+export type MessageHook<
+  C extends ChatConnection | MockConnection = ChatConnection,
+> = (
+  connection: C,
   room: string,
   payload: MessagePayload,
 ) => MaybePromise<MessagePayload | null | undefined | void>;
 
-export interface ChatMiddleware {
+export interface ChatMiddleware<C extends ChatConnection = ChatConnection> {
   name: string;
   /** Lower runs first. */
   priority?: number;
   /** Before a connection enters a room; throwing refuses it. */
-  join?: MembershipHook;
+  join?: MembershipHook<C>;
   /**
    * Before a connection leaves a room; throwing refuses it (not when the connection closes, the room
    * is destroyed, or the member is reaped from a dead node: then `connection` is a `ReapedConnection`).
    */
-  leave?: (
-    connection: ChatConnection | ReapedConnection,
-    room: string,
-  ) => MaybePromise<unknown>;
-  /** Once per message, on the sender's node, before it is published. */
-  onSayReceive?: MessageHook;
+  leave?: MembershipHook<C | ReapedConnection>;
+  /** Once per message, on the sender's node, before it is published; the sender may be a mock (`broadcast`). */
+  onSayReceive?: MessageHook<C | MockConnection>;
   /** Once per receiving connection, before delivery. */
-  say?: MessageHook;
+  say?: MessageHook<C>;
 }
 
 export type MembershipDirection = "join" | "leave";
@@ -86,21 +89,38 @@ export class ChatMiddlewareStack {
       await middleware[direction]!(connection, room);
   }
 
-  /**
-   * The payload after every hook of this direction, or null if one dropped it. The hooks work on a
-   * copy; with no hook the payload is returned as it is.
-   */
-  async runMessage(
-    direction: MessageDirection,
-    connection: Sender,
+  /** The payload after every `onSayReceive` hook, or null if one dropped it. */
+  runOnSayReceive(
+    sender: ChatConnection | MockConnection,
     room: string,
     payload: MessagePayload,
+  ) {
+    return this.runMessage("onSayReceive", payload, (middleware, current) =>
+      middleware.onSayReceive!(sender, room, current),
+    );
+  }
+
+  /** The payload after every `say` hook for one receiving connection, or null if one dropped it. */
+  runSay(connection: ChatConnection, room: string, payload: MessagePayload) {
+    return this.runMessage("say", payload, (middleware, current) =>
+      middleware.say!(connection, room, current),
+    );
+  }
+
+  /** The hooks work on a copy; with no hook the payload is returned as it is. */
+  private async runMessage(
+    direction: MessageDirection,
+    payload: MessagePayload,
+    run: (
+      middleware: ChatMiddleware,
+      current: MessagePayload,
+    ) => ReturnType<MessageHook>,
   ): Promise<MessagePayload | null> {
     const hooks = this.byDirection[direction];
     if (hooks.length === 0) return payload;
     let current: MessagePayload = { ...payload };
     for (const middleware of hooks) {
-      const result = await middleware[direction]!(connection, room, current);
+      const result = await run(middleware, current);
       if (result === null) return null;
       if (result !== undefined) current = result as MessagePayload;
     }

@@ -63,8 +63,7 @@ export class RoomDelivery {
     await Promise.all(
       members.map(async ([connection, member]) => {
         try {
-          const payload = await this.middleware.runMessage(
-            "say",
+          const payload = await this.middleware.runSay(
             connection,
             room,
             message.payload,
