@@ -1,59 +1,77 @@
 import "./historyOn";
-import * as fs from "fs";
-import * as path from "path";
 import * as ts from "typescript";
 import { api, chatRoom, Process, specHelper } from "actionhero";
+import { docBlocks, projectRoot } from "./docBlocks";
+import { typeCheckBlocks } from "./typeCheckBlocks";
 
-/** Every TypeScript block marked `<!-- runs -->` in these files runs against a live application. */
-const documents = [
-  "README.md",
-  "docs/api.md",
-  "docs/customizing.md",
-  "docs/presence-and-history.md",
-];
-const root = path.join(__dirname, "..", "..");
+// The built package, as the application under test loaded it (its `chat` is that application's).
+const builtPackage = require(projectRoot) as typeof import("../..");
 
-function runnableExamples(document: string) {
-  const text = fs.readFileSync(path.join(root, document), "utf8");
-  return [...text.matchAll(/<!-- runs -->\s*```ts\n([\s\S]*?)```/g)].map(
-    (match, n) => ({
-      name: `${document} #${n + 1}: ${match[1].split("\n")[0]}`,
-      code: match[1],
-    }),
-  );
-}
+const blocks = docBlocks();
+const checked = blocks.filter((block) => block.noTypecheck === undefined);
+const unchecked = blocks.filter((block) => block.noTypecheck !== undefined);
+const runnable = blocks.filter((block) => block.runs);
 
-/** Imports stay at the top; the rest runs in an async function, with a connection of this node in "lobby". */
+describe("every TypeScript block of README.md and docs/", () => {
+  let errors: ReturnType<typeof typeCheckBlocks>;
+  beforeAll(() => {
+    errors = typeCheckBlocks(checked);
+  }, 120_000);
+
+  test("there are blocks to check, and the prelude they share type-checks", () => {
+    expect(checked.length).toBeGreaterThanOrEqual(40);
+    expect(errors.preludeErrors).toEqual([]);
+  });
+
+  test.each(checked)("$location type-checks", (block) => {
+    expect(errors.blockErrors.get(block)).toEqual([]);
+  });
+
+  // Listed, so that what is left out shows in every run.
+  if (unchecked.length > 0)
+    test.skip.each(unchecked)("$location ($noTypecheck)", () => undefined);
+});
+
+type Scope = Record<
+  "api" | "chatRoom" | "specHelper" | "chat" | "connection" | "connectionId",
+  unknown
+>;
+
+/**
+ * A block's imports stay at the top; the rest runs in an async function given the names of the
+ * type-check's prelude (typeCheckBlocks.ts), so a block's own declarations take precedence.
+ */
 function compile(code: string) {
-  const imports = code.split("\n").filter((line) => line.startsWith("import "));
-  const body = code.split("\n").filter((line) => !line.startsWith("import "));
-  const source = `${imports.join("\n")}\nexport default async (connection: any, connectionId: string) => {\n{\n${body.join("\n")}\n}\n};`;
-  const { outputText } = ts.transpileModule(source, {
+  const source = ts.createSourceFile("block.ts", code, ts.ScriptTarget.ES2022);
+  const imports = source.statements.filter(ts.isImportDeclaration);
+  const body = source.statements.filter(
+    (statement) => !ts.isImportDeclaration(statement),
+  );
+  const text = (statements: readonly ts.Statement[]) =>
+    statements
+      .map((statement) => code.slice(statement.getFullStart(), statement.end))
+      .join("\n");
+  const wrapped = `${text(imports)}\nexport default async ({ api, chatRoom, specHelper, chat, connection, connectionId }) => {\n{\n${text(body)}\n}\n};`;
+  const { outputText } = ts.transpileModule(wrapped, {
     compilerOptions: {
       module: ts.ModuleKind.CommonJS,
       target: ts.ScriptTarget.ES2022,
     },
   });
   const module = {
-    exports: {} as {
-      default?: (connection: unknown, connectionId: string) => Promise<void>;
-    },
+    exports: {} as { default?: (scope: Scope) => Promise<void> },
   };
-  new Function(
-    "module",
-    "exports",
-    "require",
-    "api",
-    "chatRoom",
-    "specHelper",
-    outputText,
-  )(module, module.exports, require, api, chatRoom, specHelper);
+  const requireInBlock = (name: string) =>
+    name === "ah-chat-plugin" ? builtPackage : require(name);
+  new Function("module", "exports", "require", outputText)(
+    module,
+    module.exports,
+    requireInBlock,
+  );
   return module.exports.default!;
 }
 
-const examples = documents.flatMap(runnableExamples);
-
-describe("the documentation's examples", () => {
+describe("the documentation's runnable blocks", () => {
   const actionhero = new Process();
   let hooks: Record<string, unknown>;
 
@@ -83,18 +101,29 @@ describe("the documentation's examples", () => {
     }
   });
 
-  test("there are examples to run", () => {
-    expect(examples.length).toBeGreaterThanOrEqual(14);
+  test("there are blocks to run", () => {
+    expect(runnable.length).toBeGreaterThanOrEqual(14);
   });
 
-  test.each(examples)("$name", async ({ code }) => {
+  test("the package's chat is the application's api.chatRoom", () => {
+    expect(builtPackage.chat).toBe(api.chatRoom);
+  });
+
+  test.each(runnable)("$location runs", async ({ code }) => {
     const run = compile(code);
     await api.chatRoom.add("lobby");
     const connection = await specHelper.buildConnection();
     connection.session!.name = "Alice";
     await connection.verbs("roomAdd", "lobby");
     try {
-      await run(connection, connection.id);
+      await run({
+        api,
+        chatRoom,
+        specHelper,
+        chat: builtPackage.chat,
+        connection,
+        connectionId: connection.id,
+      });
     } finally {
       await connection.destroy();
     }
