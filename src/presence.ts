@@ -1,18 +1,13 @@
 import { parseDetails, type RoomStore } from "./roomStore";
-import type { ChatLogger, MaybePromise, MemberDetails } from "./types";
+import type {
+  ChatLogger,
+  MaybePromise,
+  MemberDetails,
+  PresenceEvent,
+  PresencePayload,
+} from "./types";
 
-export type PresenceEvent = "join" | "leave";
-
-/** What members of a room receive when a presence key's first connection joins or its last one leaves. */
-export interface PresencePayload {
-  context: "presence";
-  event: PresenceEvent;
-  room: string;
-  key: string;
-  /** `sanitizeMemberDetails` of the connection that joined or left. */
-  member: Record<string, unknown>;
-  sentAt: number;
-}
+export type { PresenceEvent, PresencePayload };
 
 /** Who is in a room: each presence key once, with how many connections it has there. */
 export interface RoomPresenceStatus {

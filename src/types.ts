@@ -44,6 +44,22 @@ export interface MessagePayload {
   [key: string]: unknown;
 }
 
+export type PresenceEvent = "join" | "leave";
+
+/**
+ * What members of a room receive when a presence key's first connection joins or its last one
+ * leaves. (A type, not an interface: it is a plain JSON record, as listeners may take it.)
+ */
+export type PresencePayload = {
+  context: "presence";
+  event: PresenceEvent;
+  room: string;
+  key: string;
+  /** `sanitizeMemberDetails` of the connection that joined or left. */
+  member: Record<string, unknown>;
+  sentAt: number;
+};
+
 /** What `generateMessagePayload` is given: the shape actionhero's own chat uses. */
 export interface MessageEnvelope {
   message: unknown;

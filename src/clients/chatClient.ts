@@ -1,5 +1,5 @@
-import { EventEmitter } from "events";
-import type { MessagePayload, RoomStatus } from "../types";
+import type { MessagePayload, PresencePayload, RoomStatus } from "../types";
+import { TypedEmitter } from "./typedEmitter";
 
 export interface ReconnectOptions {
   /** How many times in a row to try; Infinity keeps trying. */
@@ -14,12 +14,22 @@ export interface ChatClientOptions {
   timeout?: number;
   /** Reconnect after the connection drops (and join the client's rooms again); `false` to not. */
   reconnect?: Partial<ReconnectOptions> | false;
+  /**
+   * Runs after each reconnect, before the client joins its rooms again: for what a new connection
+   * needs first, such as logging in again. If it fails, the error is reported and the rooms are rejoined anyway.
+   */
+  beforeRejoin?: (client: ChatClient) => unknown;
 }
+
+/** Where the client's connection is. */
+export type ConnectionState =
+  "connecting" | "connected" | "reconnecting" | "disconnected";
 
 /** A request the server refused: `message` is the server's error; `response` the whole answer. */
 export class ChatRequestError extends Error {
-  constructor(readonly response: Record<string, unknown>) {
-    super(String(response.error));
+  constructor(readonly response: ServerMessage) {
+    // actionhero's websocket server sends a verb's error as `ChatError: <message>`: the message alone is the error.
+    super(String(response.error).replace(/^\w*Error: /, ""));
     this.name = "ChatRequestError";
   }
 }
@@ -36,12 +46,31 @@ export interface ConnectionDetails {
   pendingActions: number;
 }
 
-type Message = Record<string, any>;
+/** The server's greeting to a new connection. */
+export type WelcomeMessage = { context: "api"; welcome: string };
+
+/** Anything the server sends, parsed. */
+export type ServerMessage = Record<string, unknown>;
+
+/** Each event of a client, with what its listeners are given. */
+export interface ChatClientEvents {
+  welcome: [message: WelcomeMessage];
+  say: [message: MessagePayload];
+  presence: [event: PresencePayload];
+  message: [message: ServerMessage];
+  state: [state: ConnectionState];
+  reconnect: [];
+  recovered: [room: string];
+  gap: [room: string];
+  rejoinFailed: [room: string, error: Error];
+  error: [error: Error];
+  end: [];
+}
 
 interface PendingRequest {
-  resolve(response: Message): void;
+  resolve(response: ServerMessage): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 const defaultReconnect: ReconnectOptions = {
@@ -51,21 +80,17 @@ const defaultReconnect: ReconnectOptions = {
 };
 
 /**
- * What both chat clients share: requests matched to their answers by messageId, with a timeout;
- * `say` events for room messages; reconnecting with backoff, then joining the client's rooms again.
- * A transport (TCP/TLS, websocket) opens, writes and closes; it hands every message it receives to `receive`.
- *
- * Events: `welcome` (the server's greeting), `say` (a room message), `presence` (a presence key
- * joined or left a room), `message` (anything else the server sends unasked), `disconnected` (the
- * connection dropped; it will reconnect), `reconnect` (connected again, rooms rejoined), `recovered`
- * (room: after a reconnect, every message the room said meanwhile has been received), `gap` (room:
- * some of them could not be; reload what the room shows), `error`, and `end` (closed for good).
+ * What every chat client shares, in Node and in browsers: requests matched to their answers by
+ * messageId, with a timeout; room messages and presence events as typed events; the connection's
+ * state; reconnecting with backoff, then joining the client's rooms again. A transport (TCP/TLS,
+ * websocket) opens, writes and closes; it hands every message it receives to `receive`, and says
+ * when it closed with `transportClosed`.
  *
  * With history on the server, the client remembers the id of the last message of each room and
  * rejoins with it (`roomAdd room since`), so the server sends what it missed before anything newer.
  */
-export abstract class ChatClient extends EventEmitter {
-  /** This connection's id on the server. */
+export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
+  /** This connection's id on the server (a new one after each reconnect). */
   id?: string;
   /** The rooms this client joined; it joins them again after a reconnect. */
   readonly rooms = new Set<string>();
@@ -73,11 +98,16 @@ export abstract class ChatClient extends EventEmitter {
   private readonly lastIds = new Map<string, string>();
   private readonly pending = new Map<number, PendingRequest>();
   private lastMessageId = 0;
+  private currentState: ConnectionState = "disconnected";
+  private transportOpen = false;
   private closing = false;
   private welcomedOnce = false;
+  private awaitingWelcome?: { resolve(): void; reject(error: Error): void };
   private failedTries = 0;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
   private readonly timeout: number;
   private readonly reconnectOptions: ReconnectOptions | false;
+  private readonly beforeRejoin?: (client: ChatClient) => unknown;
 
   constructor(options: ChatClientOptions = {}) {
     super();
@@ -86,19 +116,35 @@ export abstract class ChatClient extends EventEmitter {
       options.reconnect === false
         ? false
         : { ...defaultReconnect, ...options.reconnect };
+    this.beforeRejoin = options.beforeRejoin;
+  }
+
+  /** `connecting`, `connected`, `reconnecting` (rooms are rejoined once connected again) or `disconnected` (for good). */
+  get state(): ConnectionState {
+    return this.currentState;
   }
 
   /** Opens the connection; resolves once the server has welcomed it. */
   async connect(): Promise<ConnectionDetails> {
     this.closing = false;
+    this.setState("connecting");
     await this.openAndAwaitWelcome();
-    return this.detailsView();
+    try {
+      const details = await this.detailsView();
+      this.setState("connected");
+      return details;
+    } catch (error) {
+      this.close();
+      throw error;
+    }
   }
 
-  /** Closes the connection for good. */
+  /** Closes the connection for good; `end` follows. */
   close() {
     this.closing = true;
-    this.closeTransport();
+    clearTimeout(this.reconnectTimer);
+    if (this.transportOpen) this.closeTransport();
+    else if (this.currentState !== "disconnected") this.end();
   }
 
   /** Joins a room: true if joined, false if already a member. */
@@ -116,6 +162,7 @@ export abstract class ChatClient extends EventEmitter {
     return (await this.request({ event: "roomLeave", room })).data as boolean;
   }
 
+  /** A room's status: its members by connection id. */
   async roomView(room: string): Promise<RoomStatus> {
     return (await this.request({ event: "roomView", room })).data as RoomStatus;
   }
@@ -125,6 +172,7 @@ export abstract class ChatClient extends EventEmitter {
     await this.request({ event: "say", room, message });
   }
 
+  /** This connection's details on the server. */
   async detailsView(): Promise<ConnectionDetails> {
     const details = (await this.request({ event: "detailsView" }))
       .data as ConnectionDetails;
@@ -132,8 +180,11 @@ export abstract class ChatClient extends EventEmitter {
     return details;
   }
 
-  /** Runs an action with these params; resolves with its response, or rejects with its error. */
-  action<T extends Message = Message>(
+  /**
+   * Runs an action with these params; resolves with its response, or rejects with its error. Each
+   * action answers in its own shape: `T` names it (by default, any fields).
+   */
+  action<T = Record<string, any>>(
     name: string,
     params: Record<string, unknown> = {},
   ): Promise<T> {
@@ -154,45 +205,57 @@ export abstract class ChatClient extends EventEmitter {
     });
   }
 
+  /** Opens a new connection; it calls `transportClosed` when it closes, even if it never opened. */
   protected abstract openTransport(): void;
-  protected abstract writeRequest(request: Message, messageId: number): void;
+  protected abstract writeRequest(
+    request: ServerMessage,
+    messageId: number,
+  ): void;
   protected abstract closeTransport(): void;
 
   /** Each message from the server, parsed. */
-  protected receive(message: Message) {
+  protected receive(message: ServerMessage) {
     if (message.context === "response") return this.settle(message);
     if (message.context === "user") {
-      if (
-        typeof message.id === "string" &&
-        typeof message.room === "string" &&
-        this.rooms.has(message.room)
-      )
-        this.lastIds.set(message.room, message.id);
-      return this.emit("say", message);
+      const payload = message as MessagePayload;
+      if (typeof payload.id === "string" && this.rooms.has(payload.room))
+        this.lastIds.set(payload.room, payload.id);
+      this.emit("say", payload);
+    } else if (message.context === "presence") {
+      this.emit("presence", message as PresencePayload);
+    } else if (message.context === "api" && message.welcome !== undefined) {
+      this.emit("welcome", message as WelcomeMessage);
+      this.welcomed();
+    } else {
+      this.emit("message", message);
     }
-    if (message.context === "presence") return this.emit("presence", message);
-    if (message.welcome !== undefined && message.context === "api")
-      return this.emit("welcome", message);
-    this.emit("message", message);
   }
 
   /** The transport closed, by the server, the network or `close()`. */
   protected transportClosed(error?: Error) {
+    this.transportOpen = false;
     this.failPending(
       new Error(
         error ? `connection lost: ${error.message}` : "connection closed",
       ),
     );
+    this.awaitingWelcome?.reject(
+      error ?? new Error("the connection closed before the server's welcome"),
+    );
+    this.awaitingWelcome = undefined;
     // A client that never got in does not keep trying in the background: connect() has rejected.
-    if (this.closing || this.reconnectOptions === false || !this.welcomedOnce) {
-      this.emit("end");
-      return;
-    }
-    this.emit("disconnected", error);
+    if (this.closing || this.reconnectOptions === false || !this.welcomedOnce)
+      return this.end();
+    this.setState("reconnecting");
     this.scheduleReconnect(this.reconnectOptions);
   }
 
-  private request(request: Message): Promise<Message> {
+  /** An `error` event: something went wrong that no request of the caller's can report. */
+  protected reportError(error: Error) {
+    this.emit("error", error);
+  }
+
+  private request(request: ServerMessage): Promise<ServerMessage> {
     const messageId = ++this.lastMessageId;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -214,7 +277,7 @@ export abstract class ChatClient extends EventEmitter {
     });
   }
 
-  private settle(response: Message) {
+  private settle(response: ServerMessage) {
     const request = this.pending.get(Number(response.messageId));
     if (!request) return;
     clearTimeout(request.timer);
@@ -231,44 +294,47 @@ export abstract class ChatClient extends EventEmitter {
     this.pending.clear();
   }
 
+  private setState(state: ConnectionState) {
+    if (this.currentState === state) return;
+    this.currentState = state;
+    this.emit("state", state);
+  }
+
+  private end() {
+    this.setState("disconnected");
+    this.emit("end");
+  }
+
   private openAndAwaitWelcome(): Promise<void> {
     // A new connection counts its requests from 1 again.
     this.lastMessageId = 0;
     return new Promise((resolve, reject) => {
-      const welcomed = () => {
-        this.welcomedOnce = true;
-        this.off("end", ended);
-        this.off("disconnected", ended);
-        resolve();
-      };
-      const ended = (error?: Error) => {
-        this.off("welcome", welcomed);
-        reject(
-          error ??
-            new Error("the connection closed before the server's welcome"),
-        );
-      };
-      this.once("welcome", welcomed);
-      this.once("end", ended);
-      this.once("disconnected", ended);
+      this.awaitingWelcome = { resolve, reject };
+      this.transportOpen = true;
       this.openTransport();
     });
   }
 
-  private scheduleReconnect(options: ReconnectOptions) {
-    if (this.failedTries >= options.retries) {
+  private welcomed() {
+    this.welcomedOnce = true;
+    this.awaitingWelcome?.resolve();
+    this.awaitingWelcome = undefined;
+  }
+
+  private scheduleReconnect({ retries, minDelay, maxDelay }: ReconnectOptions) {
+    if (this.failedTries >= retries) {
       this.reportError(
         new Error(`gave up reconnecting after ${this.failedTries} tries`),
       );
-      this.emit("end");
-      return;
+      return this.end();
     }
-    const delay = Math.min(
-      options.minDelay * 2 ** this.failedTries,
-      options.maxDelay,
-    );
+    const delay = Math.min(minDelay * 2 ** this.failedTries, maxDelay);
     this.failedTries++;
-    setTimeout(() => this.reconnect(), delay).unref();
+    // Between half the delay and all of it, so that the many clients of a server that restarted do not all come back at once.
+    this.reconnectTimer = setTimeout(
+      () => this.reconnect(),
+      delay * (0.5 + Math.random() / 2),
+    );
   }
 
   private async reconnect() {
@@ -281,28 +347,45 @@ export abstract class ChatClient extends EventEmitter {
     this.failedTries = 0;
     try {
       await this.detailsView();
-      for (const room of this.rooms) await this.rejoin(room);
-      this.emit("reconnect");
+    } catch {
+      // Connected but not answering: closing the transport schedules the next try.
+      if (this.transportOpen) this.closeTransport();
+      return;
+    }
+    try {
+      await this.beforeRejoin?.(this);
     } catch (error) {
       this.reportError(error as Error);
     }
+    try {
+      for (const room of [...this.rooms]) await this.rejoin(room);
+    } catch {
+      return; // the connection dropped again: the next reconnect rejoins
+    }
+    this.setState("connected");
+    this.emit("reconnect");
   }
 
   /** Joins a room again after a reconnect, asking for what it missed if it knows where it stopped. */
   private async rejoin(room: string) {
     const since = this.lastIds.get(room);
-    if (since === undefined) {
-      await this.request({ event: "roomAdd", room });
-      return;
+    try {
+      const { data } = await this.request({
+        event: "roomAdd",
+        room,
+        ...(since === undefined ? {} : { since }),
+      });
+      if (since !== undefined)
+        this.emit(
+          (data as { recovered: boolean }).recovered ? "recovered" : "gap",
+          room,
+        );
+    } catch (error) {
+      if (!this.transportOpen) throw error;
+      // The server refused the room (gone, or not allowed any more): the client is no longer in it.
+      this.rooms.delete(room);
+      this.lastIds.delete(room);
+      this.emit("rejoinFailed", room, error as Error);
     }
-    const { recovered } = (
-      await this.request({ event: "roomAdd", room, since })
-    ).data as { recovered: boolean };
-    this.emit(recovered ? "recovered" : "gap", room);
-  }
-
-  /** An `error` event, when someone listens: unlike a bare EventEmitter, an unheard error does not throw. */
-  protected reportError(error: Error) {
-    if (this.listenerCount("error") > 0) this.emit("error", error);
   }
 }

@@ -1,0 +1,22 @@
+// `ah-chat-plugin/browser`: the chat client for web pages, for bundlers. A page without a bundler
+// loads the same client from the app, at /public/ah-chat-client.js (see pageScript.ts).
+export {
+  ChatBrowserClient,
+  type ChatBrowserClientOptions,
+} from "../src/clients/chatBrowserClient";
+export {
+  ChatRequestError,
+  type ChatClientEvents,
+  type ChatClientOptions,
+  type ConnectionDetails,
+  type ConnectionState,
+  type ReconnectOptions,
+  type ServerMessage,
+  type WelcomeMessage,
+} from "../src/clients/chatClient";
+export type {
+  MessagePayload,
+  PresenceEvent,
+  PresencePayload,
+  RoomStatus,
+} from "../src/types";
