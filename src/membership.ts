@@ -268,15 +268,17 @@ export class Membership {
    * Makes Redis hold exactly what this node holds: every room it has members in, each member with its
    * details, and none that left while Redis could not be told. A room that is gone is created again if
    * `recreateLostRooms` (Redis lost it); otherwise it was destroyed, and its members here are dropped
-   * and told, as are those of a room destroyed and created again since they joined.
+   * and told, as are those of a room destroyed and created again since they joined. When Redis may
+   * have lost data (`recreateLostRooms`), each room's history numbering jumps past what was lost.
    */
   async restore(recreateLostRooms: boolean) {
-    const { index, liveness, store } = this.parts;
+    const { index, liveness, store, history } = this.parts;
     this.unwritten = false;
     liveness.forgetNotedRooms();
     for (const room of index.roomNames()) {
       const held = [...(index.members(room) ?? [])];
       await liveness.noteRoom(room);
+      if (recreateLostRooms && history.enabled) await history.openGap(room);
       const { ended, rejoined, departed } = await store.restore(
         room,
         liveness.nodeId,

@@ -42,6 +42,16 @@ export function parseMessageId(id: unknown): MessagePlace | null {
   return { epoch: id.slice(0, separator), sequence };
 }
 
+/** How far a room's sequence jumps when its last messages may have been lost: more than Redis could lose. */
+const sequenceJumpAfterLoss = 1_000_000_000;
+
+/** Whether entries are numbered without a gap (a gap: messages lost with Redis). */
+function unbroken(entries: readonly { sequence: number }[]) {
+  return entries.every(
+    (entry, n) => n === 0 || entry.sequence === entries[n - 1].sequence + 1,
+  );
+}
+
 /**
  * Rooms' recent messages, in a Redis stream per room on the Redis that carries messages. A message is
  * kept and published in one script, so what a member missed is in the history exactly when it was
@@ -74,6 +84,18 @@ export class RoomHistory {
     );
   }
 
+  /**
+   * Marks that a room's last messages may be lost (Redis restarted, or a replica that had not received
+   * them took over): the next message's sequence jumps past any number given out before, and a `since`
+   * from before the jump reads as incomplete.
+   */
+  async openGap(room: string) {
+    await this.redis.ahChatHistoryGap(
+      this.keys.historyState(room),
+      sequenceJumpAfterLoss,
+    );
+  }
+
   /** Forgets a room's history (the room was destroyed): its next message starts a new epoch. */
   async clear(room: string) {
     await this.redis.del(this.keys.history(room), this.keys.historyState(room));
@@ -97,15 +119,16 @@ export class RoomHistory {
     let messages = kept;
     let complete: boolean;
     if (query.since === undefined) {
-      complete = kept.length === 0 || kept[0].sequence === 1;
+      complete =
+        kept.length === 0 || (kept[0].sequence === 1 && unbroken(kept));
     } else {
       const since = parseMessageId(query.since);
       const position =
         since && epoch !== null && since.epoch === epoch
           ? entries.findIndex((entry) => entry.sequence === since.sequence)
           : -1;
-      complete = position >= 0;
-      messages = complete ? entries.slice(position + 1) : kept;
+      complete = position >= 0 && unbroken(entries.slice(position));
+      messages = position >= 0 ? entries.slice(position + 1) : kept;
     }
     const limit = query.limit ?? this.config.size;
     if (messages.length > limit) {

@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
 import { setImmediate as turn } from "timers/promises";
+import { ChatKeys } from "../../src/keys";
+import { RoomHistory } from "../../src/roomHistory";
 import type { MessagePayload } from "../../src/types";
 import { startEngineNode, type EngineNode } from "../helpers/engineNode";
 import { describeOnEachRedis } from "../helpers/redisBackends";
@@ -198,6 +200,34 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
       since: before.id as string,
     });
     expect(page).toEqual({ messages: [after], complete: false });
+  });
+
+  test("after Redis lost the last messages (a replica took over), no id is given twice and a since from before is incomplete", async () => {
+    const history = new RoomHistory(redis, new ChatKeys("gap:"), {
+      size: 10,
+      ttl: 60,
+    });
+    const publish = async (message: string) =>
+      JSON.parse(
+        await history.publish("lobby", JSON.stringify({ message })),
+      ) as { message: string; id: string };
+    // The replica holds `kept`; the old master also gave out the next id, to a message it lost.
+    const kept = await publish("kept");
+    const [epoch, sequence] = kept.id.split(":");
+    const lostId = `${epoch}:${Number(sequence) + 1}`;
+
+    await history.openGap("lobby");
+    const after = await publish("after the failover");
+    expect(after.id).not.toEqual(lostId);
+    expect(await history.read("lobby", { since: kept.id })).toEqual({
+      messages: [after],
+      complete: false,
+    });
+    expect(await history.read("lobby", { since: after.id })).toEqual({
+      messages: [],
+      complete: true,
+    });
+    expect((await history.read("lobby")).complete).toBe(false);
   });
 
   test("roomAdd with since sends what was missed first, then what is new, each once, while others keep saying", async () => {

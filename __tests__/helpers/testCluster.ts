@@ -19,13 +19,19 @@ export class TestCluster {
     readonly redisCluster?: RedisCluster,
   ) {}
 
-  static async start(titles: string[], redisCluster?: RedisCluster) {
+  static async start(
+    titles: string[],
+    redisCluster?: RedisCluster,
+    env: Record<string, string> = {},
+  ) {
     const redisServer = await RedisServer.start();
-    const env: Record<string, string> = redisCluster
-      ? { CHAT_CLUSTER: redisCluster.seeds }
-      : {};
+    const nodeEnv = redisCluster
+      ? { ...env, CHAT_CLUSTER: redisCluster.seeds }
+      : env;
     const nodes = await Promise.all(
-      titles.map((title) => ClusterNode.start(title, redisServer.port, env)),
+      titles.map((title) =>
+        ClusterNode.start(title, redisServer.port, nodeEnv),
+      ),
     );
     return new TestCluster(
       redisServer,

@@ -59,6 +59,10 @@ declare module "ioredis" {
       epochIfNew: string,
       publishCommand: "PUBLISH" | "SPUBLISH",
     ): Result<string, Context>;
+    ahChatHistoryGap(
+      historyStateKey: string,
+      jump: number,
+    ): Result<number | null, Context>;
   }
 }
 
@@ -88,6 +92,11 @@ const scripts = {
   ahChatPublishWithHistory: {
     file: "publishWithHistory.lua",
     numberOfKeys: 2,
+    helpers: [],
+  },
+  ahChatHistoryGap: {
+    file: "historyGap.lua",
+    numberOfKeys: 1,
     helpers: [],
   },
 };

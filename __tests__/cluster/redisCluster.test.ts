@@ -1,0 +1,200 @@
+import { writeArtifact } from "../helpers/artifacts";
+import { ClusterNode } from "../helpers/clusterNode";
+import { RedisCluster } from "../helpers/redisCluster";
+import { freePort, RedisServer } from "../helpers/redisServer";
+import { TestCluster } from "../helpers/testCluster";
+import type { WebsocketTestClient } from "../helpers/websocketClient";
+
+const nodeTimeout = 3000;
+const roomCount = 30;
+const busyRoom = "busy";
+/** A say every this many ms from each sender: steady traffic, well under the say rate limit. */
+const sayInterval = 20;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("chat on a Redis Cluster: rooms over the shards, a master killed, a node killed", () => {
+  let redisCluster: RedisCluster;
+  let cluster: TestCluster;
+  let clients: WebsocketTestClient[];
+
+  beforeAll(async () => {
+    redisCluster = await RedisCluster.start();
+    cluster = await TestCluster.start(
+      ["node-a", "node-b", "node-c"],
+      redisCluster,
+      {
+        CHAT_NODE_TIMEOUT: String(nodeTimeout),
+        CHAT_HISTORY_SIZE: "100",
+        CHAT_PRESENCE_EVENTS: "true",
+      },
+    );
+    clients = await cluster.connectClients(6);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await redisCluster?.stop();
+  });
+
+  const memberIdsOn = async (client: WebsocketTestClient, room: string) =>
+    Object.keys(
+      (await client.action("chatRoomStatus", { room })).result.members,
+    ).sort();
+
+  test(`${roomCount} rooms spread their keys and sharded channels over the masters, and no room uses unsharded pub/sub`, async () => {
+    const rooms = Array.from({ length: roomCount }, (_, n) => `spread-${n}`);
+    for (const room of rooms) {
+      await clients[0].action("chatAdd", { room });
+      expect((await clients[0].roomAdd(room)).status).toBe("OK");
+    }
+    const masters = await redisCluster.masters();
+    const perMaster = await Promise.all(
+      masters.map(async (master) => {
+        const connection = master.client();
+        try {
+          const keys = await connection.keys("ah-chat:{spread-*}:*");
+          const channels = (await connection.call(
+            "pubsub",
+            "shardchannels",
+            "ah-chat:{spread-*}:messages",
+          )) as string[];
+          return { keys: keys.length, channels: channels.length };
+        } finally {
+          connection.disconnect();
+        }
+      }),
+    );
+    expect(
+      perMaster.filter(({ keys }) => keys > 0).length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      perMaster.filter(({ channels }) => channels > 0).length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(perMaster.reduce((sum, { channels }) => sum + channels, 0)).toBe(
+      roomCount,
+    );
+    for (const server of redisCluster.servers) {
+      const connection = server.client();
+      try {
+        expect(await connection.pubsub("CHANNELS", "ah-chat:*")).toEqual([]);
+      } finally {
+        connection.disconnect();
+      }
+    }
+    for (const room of rooms) await clients[0].action("chatDestroy", { room });
+  });
+
+  test("kill -9 of the master of a busy room: messages flow again within 15 s of the promotion, every member stays listed, no say answered OK is lost", async () => {
+    await clients[0].action("chatAdd", { room: busyRoom });
+    for (const client of clients)
+      expect((await client.roomAdd(busyRoom)).status).toBe("OK");
+    const master = await redisCluster.masterOf(`ah-chat:{${busyRoom}}:room`);
+
+    // Two senders on two nodes say numbered messages, one after another, until told to stop.
+    const answeredOk: { text: string; sentAt: number }[] = [];
+    const refused: string[] = [];
+    let sending = true;
+    const send = async (sender: WebsocketTestClient, name: string) => {
+      for (let n = 0; sending; n++) {
+        const text = `${name}-${n}`;
+        const sentAt = Date.now();
+        const response = await sender.say(busyRoom, text);
+        if (response.status === "OK") answeredOk.push({ text, sentAt });
+        else refused.push(String(response.error));
+        await pause(sayInterval);
+      }
+    };
+    const senders = [send(clients[0], "a"), send(clients[1], "b")];
+    const okBefore = () => answeredOk.length;
+    while (okBefore() < 20) await pause(sayInterval);
+
+    // Every node sees the master replaced (by its connections, or by the masters' run ids) and recovers.
+    const recovered = cluster.nodes.map((node) =>
+      node.printed("chat recovered after Redis was unreachable"),
+    );
+    await master.kill();
+    const killedAt = Date.now();
+    await redisCluster.promoted(master);
+    const promotedAt = Date.now();
+    const firstOkAfter = () =>
+      answeredOk.find(({ sentAt }) => sentAt > promotedAt);
+    while (!firstOkAfter()) await pause(sayInterval);
+    const flowingAgainAt = Date.now();
+    await Promise.all(recovered);
+    const recoveredAt = Date.now();
+    // A while more of traffic after the failover.
+    const target = answeredOk.length + 40;
+    while (answeredOk.length < target) await pause(sayInterval);
+    sending = false;
+    await Promise.all(senders);
+
+    // Each sender's messages arrive in the order it sent them: once its last one is heard, any missing is lost.
+    const lastOfEachSender = ["a", "b"].map((name) =>
+      answeredOk.filter(({ text }) => text.startsWith(`${name}-`)).pop()!,
+    );
+    for (const client of clients)
+      for (const { text } of lastOfEachSender)
+        await client.hears(busyRoom, text);
+    const lost = clients.flatMap((client) =>
+      answeredOk.filter(({ text }) => !client.heard(busyRoom, text)),
+    ).length;
+    expect(lost).toBe(0);
+    // With history on, no message id is given twice, even by the replica that took over.
+    for (const client of clients) {
+      const ids = client.said
+        .filter(({ room }) => room === busyRoom)
+        .map((message) => (message as { id?: string }).id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).not.toContain(undefined);
+    }
+    const ids = clients.map((client) => client.id).sort();
+    for (const client of clients.slice(0, 3))
+      expect(await memberIdsOn(client, busyRoom)).toEqual(ids);
+    expect(firstOkAfter()!.sentAt - promotedAt).toBeLessThan(15_000);
+    expect(recoveredAt - promotedAt).toBeLessThan(15_000);
+    for (const error of refused) expect(error).toMatch(/unavailable|Cluster/);
+
+    writeArtifact("redis-cluster-failover", {
+      promotedAfterMs: promotedAt - killedAt,
+      flowingAgainAfterPromotionMs: flowingAgainAt - promotedAt,
+      everyNodeRecoveredAfterPromotionMs: recoveredAt - promotedAt,
+      answeredOk: answeredOk.length,
+      refused: refused.length,
+      refusedErrors: [...new Set(refused)],
+      lost,
+    });
+  }, 60_000);
+
+  test("a node killed with -9: the survivors reap its members from the cluster", async () => {
+    const [, , nodeC] = cluster.nodes;
+    const theirs = [clients[2], clients[5]].map((client) => client.id);
+    const reaped = Promise.race(
+      cluster.nodes
+        .slice(0, 2)
+        .map((node) => node.printed('members of dead node "node-c')),
+    );
+    await nodeC.kill();
+    await reaped;
+    const ids = await memberIdsOn(clients[0], busyRoom);
+    for (const id of theirs) expect(ids).not.toContain(id);
+    expect(ids).toHaveLength(4);
+  }, 30_000);
+});
+
+describe("a Redis Cluster chat cannot use", () => {
+  test("a node whose cluster seeds do not answer fails to boot, saying so", async () => {
+    const redisServer = await RedisServer.start();
+    const closedPort = await freePort();
+    try {
+      await expect(
+        ClusterNode.start("no-cluster", redisServer.port, {
+          CHAT_CLUSTER: `127.0.0.1:${closedPort}`,
+        }),
+      ).rejects.toThrow(
+        `chat cannot reach the redis cluster 127.0.0.1:${closedPort}`,
+      );
+    } finally {
+      await redisServer.stop();
+    }
+  });
+});
