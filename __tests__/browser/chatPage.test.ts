@@ -39,33 +39,55 @@ describe("the demo's chat page in headless Chromium", () => {
       try {
         await body();
       } catch (error) {
-        fs.mkdirSync(artifacts, { recursive: true });
         const file = name.replace(/\W+/g, "-");
-        await alice.screenshot({
-          path: path.join(artifacts, `${file}-alice.png`),
-        });
-        await bob.screenshot({ path: path.join(artifacts, `${file}-bob.png`) });
+        await screenshot(alice, `${file}-alice`);
+        await screenshot(bob, `${file}-bob`);
         throw error;
       }
     });
 
+  const screenshot = (page: Page, name: string) => {
+    fs.mkdirSync(artifacts, { recursive: true });
+    return page.screenshot({
+      path: path.join(artifacts, `${name}.png`),
+      fullPage: true,
+    });
+  };
+
+  /** A new page (its own browser context: its own storage), connected and in the lobby. */
   async function openChat() {
-    const page = await browser.newPage();
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 800 },
+    });
+    // A wait that fails does so well before the test's own timeout, so that the step saves its screenshots.
+    page.setDefaultTimeout(15_000);
     await page.goto(demo.url);
-    await page.locator("#status").filter({ hasText: "connected as" }).waitFor();
-    await page.locator('.room[data-room="lobby"]').waitFor();
+    await connected(page);
+    await room(page, "lobby").waitFor();
     return page;
   }
 
-  const connectionId = (page: Page) =>
-    page.locator("body").getAttribute("data-connection-id") as Promise<string>;
+  const connected = (page: Page) =>
+    page.locator('#status[data-state="connected"]').waitFor();
   const room = (page: Page, name: string) =>
     page.locator(`.room[data-room="${name}"]`);
+  const roomLink = (page: Page, name: string) =>
+    page.locator(`.room-link[data-room="${name}"]`);
+  /** A room's messages, shown or not (a room in the list but not shown keeps receiving). */
+  const message = (page: Page, roomName: string, text: string) =>
+    room(page, roomName).locator(".messages li", { hasText: text });
+  const arrives = (page: Page, roomName: string, text: string) =>
+    message(page, roomName, text).waitFor({ state: "attached" });
+  const member = (page: Page, roomName: string, name: string) =>
+    room(page, roomName).locator(".members li", { hasText: name });
+  /** Shows the room, types, and sends with Enter, as a person would. */
   const say = async (page: Page, roomName: string, text: string) => {
+    await roomLink(page, roomName).click();
     await room(page, roomName).locator(".say-text").fill(text);
-    await room(page, roomName).locator(".say button").click();
+    await room(page, roomName).locator(".say-text").press("Enter");
+    await message(page, roomName, text).waitFor();
   };
-  /** Types into a field, then presses a button, as a person would. */
+  /** Types into a field, then presses a button. */
   const enter = async (
     page: Page,
     field: string,
@@ -75,22 +97,27 @@ describe("the demo's chat page in headless Chromium", () => {
     await page.fill(field, value);
     await page.click(button);
   };
+  const guestName = (connectionId: string) =>
+    `Guest ${connectionId.slice(0, 4)}`;
 
   step(
-    "two pages in the lobby see each other as members and chat",
+    "two pages in the lobby see each other by name, and chat with names and times",
     async () => {
-      const bobId = await connectionId(bob);
-      await room(alice, "lobby")
-        .locator(".members li", { hasText: bobId })
-        .waitFor();
+      await alice.fill("#name", "Alice");
+      await alice.press("#name", "Enter");
+      await enter(bob, "#name", "Bob", "#save-name");
+      await member(alice, "lobby", "Bob").waitFor();
+      await member(bob, "lobby", "Alice").waitFor();
+      await member(bob, "lobby", "Bob (you)").waitFor();
       await say(alice, "lobby", "hello from alice");
-      await room(bob, "lobby")
-        .locator(".messages li", { hasText: "hello from alice" })
-        .waitFor();
+      const heard = message(bob, "lobby", "hello from alice");
+      await heard.waitFor();
+      expect(await heard.locator(".from").textContent()).toBe("Alice");
+      expect(await heard.locator("time").getAttribute("datetime")).toMatch(
+        /^\d{4}-\d\d-\d\dT/,
+      );
       await say(bob, "lobby", "hi alice");
-      await room(alice, "lobby")
-        .locator(".messages li", { hasText: "hi alice" })
-        .waitFor();
+      await arrives(alice, "lobby", "hi alice");
     },
   );
 
@@ -99,66 +126,58 @@ describe("the demo's chat page in headless Chromium", () => {
     async () => {
       const tcp = new ChatSocketClient({ port: demo.socketPort });
       await tcp.connect();
+      const tcpName = guestName(tcp.id!);
       try {
         await tcp.roomAdd("lobby");
-        await room(alice, "lobby")
-          .locator(".members li", { hasText: tcp.id! })
-          .waitFor();
+        await member(alice, "lobby", tcpName).waitFor();
         await tcp.say("lobby", "hello from telnet land");
-        await room(alice, "lobby")
-          .locator(".messages li", { hasText: "hello from telnet land" })
-          .waitFor();
-        await room(bob, "lobby")
-          .locator(".messages li", { hasText: "hello from telnet land" })
-          .waitFor();
-        const heard = tcp.nextSay((message) => message.message === "hello tcp");
+        const fromTcp = message(alice, "lobby", "hello from telnet land");
+        await fromTcp.waitFor();
+        expect(await fromTcp.locator(".from").textContent()).toBe(tcpName);
+        await arrives(bob, "lobby", "hello from telnet land");
+        const heard = tcp.nextSay((said) => said.message === "hello tcp");
         await say(bob, "lobby", "hello tcp");
-        expect((await heard).from).toBe(await connectionId(bob));
+        expect((await heard).name).toBe("Bob");
       } finally {
         tcp.close();
       }
-      await room(bob, "lobby")
-        .locator(".members li", { hasText: tcp.id! })
-        .waitFor({ state: "detached" });
+      await member(bob, "lobby", tcpName).waitFor({ state: "detached" });
     },
   );
 
   step(
-    "the authenticated room refuses until the page logs in, then admits it",
+    "the authenticated room refuses until the page logs in, then admits it; the log keeps no password",
     async () => {
       await enter(alice, "#room-name", "private:staff", "#join");
       await alice
-        .locator("#error")
+        .locator("#join-error")
         .filter({ hasText: 'room "private:staff" needs you to log in first' })
         .waitFor();
       expect(await room(alice, "private:staff").count()).toBe(0);
       await enter(alice, "#password", "wrong", "#log-in");
       await alice
-        .locator("#error")
+        .locator("#log-in-error")
         .filter({ hasText: "wrong password" })
         .waitFor();
-      await alice.fill("#name", "Alice");
+      expect(await alice.inputValue("#password")).toBe("");
       await enter(alice, "#password", "secret", "#log-in");
       await alice.locator("#logged-in").waitFor();
-      // The password does not stay in its field, and the log shows the log-in without it.
-      expect(await alice.inputValue("#password")).toBe("");
+      expect(await alice.locator("#log-in-error").textContent()).toBe("");
       expect(demo.output).toMatch(/logIn.*password.*FILTERED/);
       expect(demo.output).not.toContain("secret");
       await alice.click("#join");
       await room(alice, "private:staff").waitFor();
-      expect(await alice.locator("#error").isHidden()).toBe(true);
+      expect(await alice.locator("#join-error").textContent()).toBe("");
     },
   );
 
   step(
     "leaving a room takes the member off the other page's list",
     async () => {
-      const bobId = await connectionId(bob);
+      await roomLink(bob, "lobby").click();
       await room(bob, "lobby").locator(".leave").click();
       await room(bob, "lobby").waitFor({ state: "detached" });
-      await room(alice, "lobby")
-        .locator(".members li", { hasText: bobId })
-        .waitFor({ state: "detached" });
+      await member(alice, "lobby", "Bob").waitFor({ state: "detached" });
     },
   );
 
@@ -166,45 +185,53 @@ describe("the demo's chat page in headless Chromium", () => {
     await enter(bob, "#room-name", "kitchen", "#create");
     await room(bob, "kitchen").waitFor();
     await enter(alice, "#room-name", "kitchen", "#join");
+    await room(alice, "kitchen").waitFor();
     await say(bob, "kitchen", "in the kitchen");
-    await room(alice, "kitchen")
-      .locator(".messages li", { hasText: "in the kitchen" })
-      .waitFor();
-    expect(
-      await room(alice, "lobby")
-        .locator(".messages li", { hasText: "in the kitchen" })
-        .count(),
-    ).toBe(0);
-    expect(await alice.locator(".room").count()).toBe(3);
-    // Alice logged in as "Alice" before joining: the kitchen knows her by name.
-    await room(bob, "kitchen")
-      .locator(".members li", { hasText: "Alice" })
-      .waitFor();
+    await message(alice, "kitchen", "in the kitchen").waitFor();
+    expect(await message(alice, "lobby", "in the kitchen").count()).toBe(0);
+    expect(await alice.locator(".room-link").count()).toBe(3);
+    await member(bob, "kitchen", "Alice").waitFor();
   });
+
+  step(
+    "messages in a room not shown count as unread until it is shown, and Alt+arrows go through the rooms",
+    async () => {
+      await roomLink(alice, "lobby").click();
+      await say(bob, "kitchen", "while you read the lobby");
+      await say(bob, "kitchen", "and another one");
+      const unread = roomLink(alice, "kitchen").locator(".unread");
+      await unread.filter({ hasText: /^2$/ }).waitFor();
+      // The rooms go lobby, private:staff, kitchen, and round: up from the lobby is the kitchen.
+      await alice.keyboard.press("Alt+ArrowUp");
+      await room(alice, "kitchen").waitFor();
+      await unread.waitFor({ state: "hidden" });
+      // The shown room's message box has the focus: typing and Enter send there.
+      expect(
+        await room(alice, "kitchen").locator(".say-text:focus").count(),
+      ).toBe(1);
+      await alice.keyboard.type("typed, never clicked");
+      await alice.keyboard.press("Enter");
+      await arrives(bob, "kitchen", "typed, never clicked");
+      await alice.keyboard.press("Alt+ArrowDown");
+      await room(alice, "lobby").waitFor();
+    },
+  );
 
   step(
     "two tabs of one person are one presence: one name in the list, one join",
     async () => {
       const secondTab = await openChat();
       try {
-        await secondTab.fill("#name", "Alice");
-        await enter(secondTab, "#password", "secret", "#log-in");
-        await secondTab.locator("#logged-in").waitFor();
+        await enter(secondTab, "#name", "Alice", "#save-name");
+        await member(secondTab, "lobby", "Alice (you)").waitFor();
         await enter(secondTab, "#room-name", "kitchen", "#join");
-        await room(secondTab, "kitchen")
-          .locator(".members li", { hasText: "Alice (you)" })
-          .waitFor();
+        await member(secondTab, "kitchen", "Alice (you)").waitFor();
         // Said after the second tab joined: whatever its join caused has reached bob before this.
         await say(secondTab, "kitchen", "from the second tab");
-        const kitchen = room(bob, "kitchen");
-        await kitchen
-          .locator(".messages li", { hasText: "from the second tab" })
-          .waitFor();
+        await arrives(bob, "kitchen", "from the second tab");
+        expect(await member(bob, "kitchen", "Alice").count()).toBe(1);
         expect(
-          await kitchen.locator(".members li", { hasText: "Alice" }).count(),
-        ).toBe(1);
-        expect(
-          await kitchen
+          await room(bob, "kitchen")
             .locator(".messages li.notice", { hasText: "Alice joined" })
             .count(),
         ).toBe(1);
@@ -219,24 +246,70 @@ describe("the demo's chat page in headless Chromium", () => {
     async () => {
       const carol = await openChat();
       try {
-        const lobby = room(carol, "lobby");
-        await lobby
-          .locator(".messages li", { hasText: "hello from alice" })
-          .waitFor();
-        expect(
-          await lobby
-            .locator(".messages li", { hasText: "hello from alice" })
-            .count(),
-        ).toBe(1);
-        const carolId = await connectionId(carol);
+        await message(carol, "lobby", "hello from alice").waitFor();
+        expect(await message(carol, "lobby", "hello from alice").count()).toBe(
+          1,
+        );
+        const carolName = await carol.getAttribute("#name", "placeholder");
+        expect(carolName).toMatch(/^Guest \w{4}$/);
         await room(alice, "lobby")
-          .locator(".messages li.notice", {
-            hasText: `${carolId.slice(0, 8)} joined`,
-          })
+          .locator(".messages li.notice", { hasText: `${carolName} joined` })
           .waitFor();
       } finally {
         await carol.close();
       }
+    },
+  );
+
+  step(
+    "the page fits a desktop and a 360 px phone: the message column keeps its width, nothing scrolls sideways",
+    async () => {
+      for (const [name, width, height] of [
+        ["desktop", 1280, 800],
+        ["phone", 360, 740],
+      ] as const) {
+        await alice.setViewportSize({ width, height });
+        // (Read in the page: these tests compile without the DOM's types.)
+        const pageWidth = await alice.evaluate<number>(
+          "document.documentElement.scrollWidth",
+        );
+        const messages = await alice
+          .locator(".room:not([hidden]) .messages")
+          .boundingBox();
+        await screenshot(alice, `chat-page-${name}`);
+        expect(pageWidth).toBeLessThanOrEqual(width);
+        expect(messages!.width).toBeGreaterThan(width * 0.5);
+      }
+      await alice.setViewportSize({ width: 1280, height: 800 });
+    },
+  );
+
+  step(
+    "after the server restarts, the pages show they are reconnecting, then chat again in their rooms without a reload",
+    async () => {
+      await enter(bob, "#room-name", "lobby", "#join");
+      await room(bob, "lobby").waitFor();
+      const { port, socketPort } = demo;
+      await demo.stop();
+      for (const page of [alice, bob])
+        await page.locator('#status[data-state="reconnecting"]').waitFor();
+      await screenshot(alice, "chat-page-reconnecting");
+      demo = await DemoApp.start({}, { port, socketPort });
+      await Promise.all([connected(alice), connected(bob)]);
+
+      // The demo's Redis is in memory: the kitchen, made by a page, went with it; the starting rooms came back.
+      await alice
+        .locator("#join-error")
+        .filter({ hasText: 'Left kitchen: room "kitchen" does not exist' })
+        .waitFor();
+      expect(await roomLink(alice, "kitchen").count()).toBe(0);
+      // Back under their names, and logged in again: the private room is rejoined.
+      await member(bob, "lobby", "Alice").waitFor();
+      await say(alice, "lobby", "back after the restart");
+      await arrives(bob, "lobby", "back after the restart");
+      await say(alice, "private:staff", "staff still here");
+      await say(bob, "lobby", "welcome back");
+      await arrives(alice, "lobby", "welcome back");
     },
   );
 });

@@ -7,15 +7,25 @@ import { freePort } from "./redisServer";
 export class DemoApp {
   output = "";
 
+  readonly url: string;
+
   private constructor(
     private readonly process: ChildProcess,
-    readonly url: string,
+    readonly port: number,
     readonly socketPort: number,
-  ) {}
+  ) {
+    this.url = `http://localhost:${port}/`;
+  }
 
-  /** Starts the demo; `REDIS_URL` in `env` puts it on that Redis. */
-  static async start(env: Record<string, string> = {}): Promise<DemoApp> {
-    const [port, socketPort] = [await freePort(), await freePort()];
+  /** Starts the demo; `REDIS_URL` in `env` puts it on that Redis; `ports`, to start it again where it was. */
+  static async start(
+    env: Record<string, string> = {},
+    ports?: { port: number; socketPort: number },
+  ): Promise<DemoApp> {
+    const { port, socketPort } = ports ?? {
+      port: await freePort(),
+      socketPort: await freePort(),
+    };
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "development",
@@ -31,7 +41,7 @@ export class DemoApp {
       [path.join(__dirname, "..", "..", "dist", "example", "server.js")],
       { env: childEnv },
     );
-    const demo = new DemoApp(child, `http://localhost:${port}/`, socketPort);
+    const demo = new DemoApp(child, port, socketPort);
     await new Promise<void>((resolve, reject) => {
       const collect = (chunk: Buffer) => {
         demo.output += chunk.toString();

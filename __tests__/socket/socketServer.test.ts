@@ -111,6 +111,7 @@ describe("the socket server", () => {
     await client.request("paramAdd password=secret", 2);
     expect(await client.request("logIn", 3)).toEqual({
       loggedIn: true,
+      token: expect.any(String),
       context: "response",
       messageId: 3,
     });
@@ -129,6 +130,7 @@ describe("the socket server", () => {
       ),
     ).toEqual({
       loggedIn: true,
+      token: expect.any(String),
       context: "response",
       messageId: 2,
     });

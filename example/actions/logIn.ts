@@ -1,24 +1,23 @@
 import { Action, type ActionProcessor } from "actionhero";
+import { issueLogInToken } from "../logInTokens";
 
 /**
- * The first half of an authenticated room: an action that records a permission on the connection,
- * and the name the connection's members are known by (see initializers/memberNames.ts).
+ * The first half of an authenticated room: an action that records a permission on the connection.
+ * Its token lets a page log in again after a reconnect (see resumeLogIn.ts).
  */
 export class LogIn extends Action {
   constructor() {
     super();
     this.name = "logIn";
     this.description =
-      "Grants this connection the rooms whose names start with 'private:', and names it";
-    this.inputs = { password: { required: true }, name: { required: false } };
-    this.outputExample = { loggedIn: true, name: "Alice" };
+      "Grants this connection the rooms whose names start with 'private:'";
+    this.inputs = { password: { required: true } };
+    this.outputExample = { loggedIn: true, token: "1764000000000.c2lnbmVk" };
   }
 
   async run({ connection, params }: ActionProcessor<LogIn>) {
     if (params.password !== "secret") throw new Error("wrong password");
     connection.session!.mayJoinPrivateRooms = true;
-    if (typeof params.name === "string" && params.name.trim() !== "")
-      connection.session!.name = params.name.trim();
-    return { loggedIn: true, name: connection.session!.name };
+    return { loggedIn: true, token: issueLogInToken() };
   }
 }

@@ -19,8 +19,8 @@ export const DEFAULT = {
     welcomeMessage: "Welcome to the ah-chat-plugin demo",
     serverToken: process.env.SERVER_TOKEN ?? "ah-chat-plugin-demo",
     startingChatRooms: { lobby: {}, "private:staff": {} },
-    // The log-in action's password never reaches the log.
-    filteredParams: ["password"],
+    // The log-in actions' password and token never reach the log.
+    filteredParams: ["password", "token"],
     paths: {
       action: [path.join(__dirname, "..", "actions")],
       initializer: [path.join(__dirname, "..", "initializers")],

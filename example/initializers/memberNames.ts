@@ -1,8 +1,14 @@
 import { api, Initializer, type Connection } from "actionhero";
 
+const nameOf = (connection: unknown) => {
+  const name = (connection as Connection).session?.name;
+  return typeof name === "string" ? name : undefined;
+};
+
 /**
- * Members are known by the name they logged in with: it is stored with each member, and it is the
- * presence key, so two tabs of one person are one presence. A connection without a name is its own.
+ * Members are known by the name their connection was given (actions/setName.ts): it is stored with
+ * each member, shown with them, and it is their presence key, so two tabs of one person are one
+ * presence; their messages carry it as `name`. A connection without a name is known by its id.
  */
 export class MemberNames extends Initializer {
   constructor() {
@@ -13,11 +19,25 @@ export class MemberNames extends Initializer {
   async initialize() {
     const storedByDefault = api.chatRoom.generateMemberDetails;
     api.chatRoom.generateMemberDetails = async (connection) => {
-      const name = (connection as unknown as Connection).session?.name;
+      const name = nameOf(connection);
       const details = await storedByDefault(connection);
-      return typeof name === "string" ? { ...details, name } : details;
+      return name === undefined ? details : { ...details, name };
+    };
+    const shownByDefault = api.chatRoom.sanitizeMemberDetails;
+    api.chatRoom.sanitizeMemberDetails = async (details) => {
+      const shown = await shownByDefault(details);
+      return typeof details.name === "string"
+        ? { ...shown, name: details.name }
+        : shown;
     };
     api.chatRoom.presenceKey = (details) =>
       typeof details.name === "string" ? details.name : details.id;
+    api.chatRoom.addMiddleware({
+      name: "sender names",
+      onSayReceive: (connection, room, payload) => {
+        const name = nameOf(connection);
+        return name === undefined ? payload : { ...payload, name };
+      },
+    });
   }
 }
