@@ -1,4 +1,5 @@
 // The chat plugin's settings; anything left out keeps its default (see docs/configuration.md).
+// With REDIS_CLUSTER (`host:port,host:port,...`) chat is on that Redis Cluster.
 export const DEFAULT = {
   chat: () => ({
     keyPrefix: "chat-demo:",
@@ -6,5 +7,19 @@ export const DEFAULT = {
     // The page keeps its member lists from presence events, and shows a room's recent messages on joining it.
     presence: { events: true },
     history: { size: 50, ttl: 600 },
+    ...(process.env.REDIS_CLUSTER
+      ? {
+          redis: {
+            cluster: { nodes: clusterSeeds(process.env.REDIS_CLUSTER) },
+          },
+        }
+      : {}),
   }),
 };
+
+function clusterSeeds(list: string) {
+  return list.split(",").map((seed) => {
+    const [host, port] = seed.trim().split(":");
+    return { host, port: Number(port) };
+  });
+}
