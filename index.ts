@@ -43,8 +43,10 @@ export type {
 export {
   ChatClient,
   ChatRequestError,
+  type ChatClientEvents,
   type ChatClientOptions,
   type ConnectionDetails,
+  type ConnectionState,
   type ReconnectOptions,
 } from "./src/clients/chatClient";
 export {
