@@ -1,4 +1,4 @@
-import { Cluster, type ClusterOptions } from "ioredis";
+import { Cluster, type ClusterNode, type ClusterOptions } from "ioredis";
 import type { ChatConfig, RedisConnectionConfig } from "../src/config";
 import {
   isCluster,
@@ -55,7 +55,7 @@ export function chatRedisConnections(
       publisher: client,
       owned: true,
       inMemory: false,
-      clusterSeeds: nodes.map(({ host, port }) => `${host}:${port}`).join(","),
+      clusterSeeds: nodes.map(describeSeed).join(","),
     };
   }
   if (redis) {
@@ -76,6 +76,12 @@ export function chatRedisConnections(
     owned: false,
     inMemory: isInMemory(appClients.client),
   };
+}
+
+function describeSeed(node: ClusterNode) {
+  return typeof node === "object"
+    ? `${node.host ?? "localhost"}:${node.port ?? 6379}`
+    : String(node);
 }
 
 function buildConnection({

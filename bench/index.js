@@ -4,10 +4,12 @@
 //
 //   npm run bench -- --clients 2000 --room-size 10 --rate 2000 --duration 10 --warmup 3
 //                    --systems baseline,websocket,tcp --modes rate,saturated --window 4 --history 0 --nodes 1
-const { fork, spawn, execFileSync } = require("child_process");
+//                    --redis server (or cluster: chat on a Redis Cluster of 3 masters)
+const { fork, execFileSync } = require("child_process");
 const fs = require("fs");
 const net = require("net");
 const path = require("path");
+const { startRedis } = require("./redis");
 
 function parseOptions(argv) {
   const options = {
@@ -19,6 +21,7 @@ function parseOptions(argv) {
     window: 4,
     history: 0,
     nodes: 1,
+    redis: "server",
     systems: "baseline,websocket,tcp",
     modes: "rate,saturated",
   };
@@ -86,7 +89,7 @@ const once = (child, predicate) =>
     );
   });
 
-async function startServer(system, redisPort, rooms, history) {
+async function startServer(system, redisEnv, rooms, history) {
   const port = await freePort();
   const socketPort = await freePort();
   const child = track(
@@ -102,7 +105,7 @@ async function startServer(system, redisPort, rooms, history) {
             PORT: String(port),
             SOCKET_PORT: String(socketPort),
             REDIS_HOST: "127.0.0.1",
-            REDIS_PORT: String(redisPort),
+            ...redisEnv,
             ACTIONHERO_CONFIG: path.join(__dirname, "app", "config"),
             BENCH_HISTORY_SIZE: String(history),
           },
@@ -126,12 +129,12 @@ async function startServer(system, redisPort, rooms, history) {
   return { child, load };
 }
 
-async function run(system, mode, options, redisPort) {
+async function run(system, mode, options, redisEnv) {
   const rooms = Math.ceil(options.clients / options.roomSize);
   const count = system === "baseline" ? 1 : options.nodes;
   const servers = [];
   for (let n = 0; n < count; n++)
-    servers.push(await startServer(system, redisPort, rooms, options.history));
+    servers.push(await startServer(system, redisEnv, rooms, options.history));
   const pids = servers.map((server) => server.child.pid);
   const sum = (measure) => pids.reduce((total, pid) => total + measure(pid), 0);
   const load = track(
@@ -183,30 +186,20 @@ async function run(system, mode, options, redisPort) {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
-  const redisPort = await freePort();
-  const redis = track(
-    spawn(
-      "redis-server",
-      ["--port", String(redisPort), "--save", "", "--appendonly", "no"],
-      {
-        stdio: "ignore",
-      },
-    ),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  const redis = await startRedis(options.redis, freePort, track);
   const rows = [];
   try {
     for (const mode of options.modes.split(","))
       for (const system of options.systems.split(",")) {
-        execFileSync("redis-cli", ["-p", String(redisPort), "flushall"]);
-        rows.push(await run(system, mode, options, redisPort));
+        redis.flush();
+        rows.push(await run(system, mode, options, redis.env));
         console.error(`done: ${system}, ${mode}`);
       }
   } finally {
-    redis.kill();
+    redis.stop();
   }
   console.log(
-    `${options.clients} clients in rooms of ${options.roomSize}, ${options.warmup} s warm-up, ${options.duration} s measured, history ${options.history || "off"}`,
+    `${options.clients} clients in rooms of ${options.roomSize}, ${options.warmup} s warm-up, ${options.duration} s measured, history ${options.history || "off"}, chat on ${redis.description}`,
   );
   console.table(rows);
 }

@@ -1,4 +1,4 @@
-import type { ClusterOptions } from "ioredis";
+import type { ClusterNode, ClusterOptions } from "ioredis";
 
 /** How to build one Redis connection, the shape actionhero's `config.redis` uses. */
 export interface RedisConnectionConfig {
@@ -9,8 +9,11 @@ export interface RedisConnectionConfig {
 
 /** A Redis Cluster for chat: the plugin connects to it itself, and carries messages by sharded pub/sub. */
 export interface RedisClusterConfig {
-  /** Servers to discover the cluster from: one reachable master or replica is enough, more survive a loss. */
-  nodes: { host: string; port: number }[];
+  /**
+   * Servers to discover the cluster from, as `{ host, port }` or `"host:port"`: one reachable master or
+   * replica is enough; more survive the loss of one.
+   */
+  nodes: ClusterNode[];
   /** ioredis `ClusterOptions` for the plugin's cluster connections (`redisOptions` for passwords and TLS). */
   options?: ClusterOptions;
 }
@@ -103,6 +106,6 @@ function redisConfigProblem({ redis, fake }: ChatConfig): string | null {
     return "`cluster` cannot be combined with `client` and `subscriber`: give one or the other";
   if (fake) return "`cluster` cannot be combined with `fake: true` (in memory)";
   if (!Array.isArray(redis.cluster.nodes) || redis.cluster.nodes.length === 0)
-    return "`cluster.nodes` must list at least one server, as `[{ host, port }]`";
+    return '`cluster.nodes` must list at least one server, as `[{ host, port }]` or `["host:port"]`';
   return null;
 }

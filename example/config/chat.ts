@@ -10,16 +10,9 @@ export const DEFAULT = {
     ...(process.env.REDIS_CLUSTER
       ? {
           redis: {
-            cluster: { nodes: clusterSeeds(process.env.REDIS_CLUSTER) },
+            cluster: { nodes: process.env.REDIS_CLUSTER.split(",") },
           },
         }
       : {}),
   }),
 };
-
-function clusterSeeds(list: string) {
-  return list.split(",").map((seed) => {
-    const [host, port] = seed.trim().split(":");
-    return { host, port: Number(port) };
-  });
-}

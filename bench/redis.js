@@ -1,0 +1,106 @@
+// The Redis the bench's nodes chat on: one redis-server, or a Redis Cluster of three masters
+// (`--redis cluster`; the application's own Redis, actionhero's cache, stays on one redis-server),
+// each on free loopback ports, emptied between runs.
+const { spawn, execFileSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+/** Starts one redis-server and resolves once it accepts connections. */
+function startServer(port, extraArguments, track) {
+  const child = track(
+    spawn("redis-server", [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      ...extraArguments,
+    ]),
+  );
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      if (output.includes("Ready to accept connections")) resolve(child);
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`redis-server exited (${code}): ${output}`)),
+    );
+  });
+}
+
+const redisCli = (port, ...command) =>
+  execFileSync("redis-cli", ["-p", String(port), ...command], {
+    encoding: "utf8",
+  });
+
+async function startRedis(kind, freePort, track) {
+  const port = await freePort();
+  const server = await startServer(port, [], track);
+  const single = {
+    description: "one redis-server",
+    env: { REDIS_PORT: String(port) },
+    flush: () => redisCli(port, "flushall"),
+    stop: () => server.kill(),
+  };
+  if (kind === "server") return single;
+  if (kind !== "cluster")
+    throw new Error(`--redis is server or cluster, not ${kind}`);
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ah-chat-bench-"));
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const children = await Promise.all(
+    ports.map((port) =>
+      startServer(
+        port,
+        [
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          path.join(directory, `nodes-${port}.conf`),
+          "--dir",
+          directory,
+        ],
+        track,
+      ),
+    ),
+  );
+  const seeds = ports.map((port) => `127.0.0.1:${port}`);
+  execFileSync(
+    "redis-cli",
+    [
+      "--cluster",
+      "create",
+      ...seeds,
+      "--cluster-replicas",
+      "0",
+      "--cluster-yes",
+    ],
+    { stdio: "ignore" },
+  );
+  // `--cluster create` returns once the slots are assigned; each master says when it agrees.
+  while (
+    !ports.every((port) =>
+      redisCli(port, "cluster", "info").includes("cluster_state:ok"),
+    )
+  )
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    description: "a Redis Cluster of 3 masters",
+    env: { ...single.env, BENCH_REDIS_CLUSTER: seeds.join(",") },
+    flush: () => {
+      single.flush();
+      ports.forEach((port) => redisCli(port, "flushall"));
+    },
+    stop: () => {
+      single.stop();
+      children.forEach((child) => child.kill());
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+module.exports = { startRedis };
