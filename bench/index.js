@@ -129,14 +129,15 @@ async function startServer(system, redisEnv, rooms, history) {
   return { child, load };
 }
 
-async function run(system, mode, options, redisEnv) {
+async function run(system, mode, options, redis) {
   const rooms = Math.ceil(options.clients / options.roomSize);
   const count = system === "baseline" ? 1 : options.nodes;
   const servers = [];
   for (let n = 0; n < count; n++)
-    servers.push(await startServer(system, redisEnv, rooms, options.history));
+    servers.push(await startServer(system, redis.env, rooms, options.history));
   const pids = servers.map((server) => server.child.pid);
-  const sum = (measure) => pids.reduce((total, pid) => total + measure(pid), 0);
+  const sum = (measure, of = pids) =>
+    of.reduce((total, pid) => total + measure(pid), 0);
   const load = track(
     fork(path.join(__dirname, "load.js"), [], {
       env: {
@@ -156,8 +157,10 @@ async function run(system, mode, options, redisEnv) {
   load.send("go");
   await once(load, (message) => message.measuring);
   const cpuBefore = sum(cpuMicros);
+  const redisCpuBefore = sum(cpuMicros, redis.pids);
   await once(load, (message) => message.measured);
   const serverCpu = sum(cpuMicros) - cpuBefore;
+  const redisCpu = sum(cpuMicros, redis.pids) - redisCpuBefore;
   const { result } = await once(load, (message) => message.result);
   clearInterval(sampler);
   load.kill();
@@ -177,6 +180,10 @@ async function run(system, mode, options, redisEnv) {
     "p99 ms": result.p99.toFixed(1),
     "max ms": result.max.toFixed(1),
     "server µs/delivery": (serverCpu / deliveries).toFixed(1),
+    "redis µs/msg":
+      system === "baseline"
+        ? ""
+        : (redisCpu / (result.saidPerSecond * options.duration)).toFixed(1),
     "RSS MB idle→peak": `${(idle / 2 ** 20).toFixed(0)}→${(peak / 2 ** 20).toFixed(0)}`,
     "said/s": Math.round(result.saidPerSecond),
     dropped: result.dropped,
@@ -192,7 +199,7 @@ async function main() {
     for (const mode of options.modes.split(","))
       for (const system of options.systems.split(",")) {
         redis.flush();
-        rows.push(await run(system, mode, options, redis.env));
+        rows.push(await run(system, mode, options, redis));
         console.error(`done: ${system}, ${mode}`);
       }
   } finally {

@@ -43,6 +43,8 @@ async function startRedis(kind, freePort, track) {
   const server = await startServer(port, [], track);
   const single = {
     description: "one redis-server",
+    /** The processes of the Redis that chat uses, for its CPU time. */
+    pids: [server.pid],
     env: { REDIS_PORT: String(port) },
     flush: () => redisCli(port, "flushall"),
     stop: () => server.kill(),
@@ -90,6 +92,7 @@ async function startRedis(kind, freePort, track) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   return {
     description: "a Redis Cluster of 3 masters",
+    pids: children.map((child) => child.pid),
     env: { ...single.env, BENCH_REDIS_CLUSTER: seeds.join(",") },
     flush: () => {
       single.flush();
