@@ -23,6 +23,9 @@ describe("the demo's chat page in headless Chromium", () => {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // The doc's page is served by the test (page.route), from no address: Chromium would take
+        // it for a public page reaching into the local network, and block its websocket.
+        "--disable-features=LocalNetworkAccessChecks",
       ],
     });
     [alice, bob] = await Promise.all([openChat(), openChat()]);
@@ -283,6 +286,34 @@ describe("the demo's chat page in headless Chromium", () => {
       await alice.setViewportSize({ width: 1280, height: 800 });
     },
   );
+
+  step("the complete page of docs/clients.md chats in the lobby", async () => {
+    const clientsDoc = fs.readFileSync(
+      path.join(__dirname, "..", "..", "docs", "clients.md"),
+      "utf8",
+    );
+    const [, html] = /```html\n([\s\S]*?)```/.exec(clientsDoc)!;
+    const page = await browser.newPage();
+    page.setDefaultTimeout(15_000);
+    try {
+      // Served as if it were a page of the app, the way the doc says to put it.
+      const url = `${demo.url}docs-page.html`;
+      await page.route(url, (route) =>
+        route.fulfill({ contentType: "text/html", body: html }),
+      );
+      await page.goto(url);
+      await page.locator("#state", { hasText: /^connected$/ }).waitFor();
+      await page.fill("#text", "hello from the docs page");
+      await page.press("#text", "Enter");
+      await page
+        .locator("#messages li", { hasText: ": hello from the docs page" })
+        .waitFor();
+      await arrives(alice, "lobby", "hello from the docs page");
+      expect(await page.locator("#error").textContent()).toBe("");
+    } finally {
+      await page.close();
+    }
+  });
 
   step(
     "after the server restarts, the pages show they are reconnecting, then chat again in their rooms without a reload",
