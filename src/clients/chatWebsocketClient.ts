@@ -1,4 +1,4 @@
-import Primus from "primus";
+import type Primus from "primus";
 import type { ChatClientOptions } from "./chatClient";
 import {
   PrimusChatClient,
@@ -37,7 +37,7 @@ export class ChatWebsocketClient extends PrimusChatClient {
       parser,
       ...(pathname ? { pathname } : {}),
     };
-    this.Socket = Primus.createSocket(
+    this.Socket = loadPrimus().createSocket(
       socketOptions as Parameters<typeof Primus.createSocket>[0],
     ) as unknown as PrimusSocketConstructor;
   }
@@ -48,5 +48,21 @@ export class ChatWebsocketClient extends PrimusChatClient {
 
   protected socketUrl() {
     return this.options.url;
+  }
+}
+
+/**
+ * Only this client needs primus, so the package has it as an optional peer dependency (actionhero,
+ * which depends on it, brings it to every application): it is loaded when a client is made.
+ */
+function loadPrimus(): typeof Primus {
+  try {
+    return require("primus") as typeof Primus;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND")
+      throw error;
+    throw new Error(
+      'ChatWebsocketClient needs the "primus" package, which is not installed: npm install primus',
+    );
   }
 }
