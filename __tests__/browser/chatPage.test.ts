@@ -23,9 +23,6 @@ describe("the demo's chat page in headless Chromium", () => {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        // The doc's page is served by the test (page.route), from no address: Chromium would take
-        // it for a public page reaching into the local network, and block its websocket.
-        "--disable-features=LocalNetworkAccessChecks",
       ],
     });
     [alice, bob] = await Promise.all([openChat(), openChat()]);
@@ -293,7 +290,12 @@ describe("the demo's chat page in headless Chromium", () => {
       "utf8",
     );
     const [, html] = /```html\n([\s\S]*?)```/.exec(clientsDoc)!;
-    const page = await browser.newPage();
+    // The page comes from the test (page.route), from no address: Chromium takes it for a public
+    // page, which may reach the local network (the demo's websocket) only with this permission.
+    const context = await browser.newContext({
+      permissions: ["local-network-access"],
+    });
+    const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     try {
       // Served as if it were a page of the app, the way the doc says to put it.
@@ -311,7 +313,7 @@ describe("the demo's chat page in headless Chromium", () => {
       await arrives(alice, "lobby", "hello from the docs page");
       expect(await page.locator("#error").textContent()).toBe("");
     } finally {
-      await page.close();
+      await context.close();
     }
   });
 

@@ -6,21 +6,10 @@ import {
   ChatWebsocketClient,
   type ChatClient,
 } from "../../src";
-import { socketPort, webUrl } from "../helpers/actionheroApp";
+import { nodeClientKinds } from "../helpers/nodeClients";
 import { freePort } from "../helpers/redisServer";
 
 const actionhero = new Process();
-
-const clientKinds: [string, (options?: object) => ChatClient][] = [
-  [
-    "ChatSocketClient",
-    (options) => new ChatSocketClient({ port: socketPort(), ...options }),
-  ],
-  [
-    "ChatWebsocketClient",
-    (options) => new ChatWebsocketClient({ url: webUrl(), ...options }),
-  ],
-];
 
 beforeAll(async () => {
   await actionhero.start();
@@ -28,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => actionhero.stop());
 
-describe.each(clientKinds)("%s", (_kind, newClient) => {
+describe.each(nodeClientKinds)("%s", (_kind, newClient) => {
   let alice: ChatClient;
   let bob: ChatClient;
 
@@ -120,7 +109,7 @@ describe.each(clientKinds)("%s", (_kind, newClient) => {
 });
 
 test("a socket client and a websocket client in one room hear each other", async () => {
-  const [socketClient, websocketClient] = clientKinds.map(([, newClient]) =>
+  const [socketClient, websocketClient] = nodeClientKinds.map(([, newClient]) =>
     newClient(),
   );
   await Promise.all([socketClient.connect(), websocketClient.connect()]);

@@ -1,26 +1,14 @@
 import { api, Process } from "actionhero";
 import {
-  ChatSocketClient,
-  ChatWebsocketClient,
   type ChatClient,
   type ChatClientOptions,
   type ConnectionState,
 } from "../../src";
-import { socketPort, webUrl } from "../helpers/actionheroApp";
+import { nodeClientKinds } from "../helpers/nodeClients";
 
 const actionhero = new Process();
 
 const fastReconnect = { minDelay: 10, maxDelay: 50 };
-const clientKinds: [string, (options: ChatClientOptions) => ChatClient][] = [
-  [
-    "ChatSocketClient",
-    (options) => new ChatSocketClient({ port: socketPort(), ...options }),
-  ],
-  [
-    "ChatWebsocketClient",
-    (options) => new ChatWebsocketClient({ url: webUrl(), ...options }),
-  ],
-];
 
 beforeAll(async () => {
   await actionhero.start();
@@ -32,7 +20,7 @@ afterAll(() => actionhero.stop());
 const dropConnection = (client: ChatClient) =>
   api.connections.connections[client.id!].destroy();
 
-describe.each(clientKinds)("%s", (_kind, newClient) => {
+describe.each(nodeClientKinds)("%s", (_kind, newClient) => {
   let client: ChatClient;
   let states: ConnectionState[];
 

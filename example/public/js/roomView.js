@@ -57,10 +57,6 @@ export class RoomView {
     this.input.focus();
   }
 
-  setSending(enabled) {
-    this.part(".say button").disabled = !enabled;
-  }
-
   /** A room message; true if it was not shown yet. `before`: where a room's history goes. */
   showMessage(payload, before = null) {
     if (payload.id !== undefined) {
