@@ -1,4 +1,4 @@
-import type { ChatClientOptions, ConnectionDetails } from "./chatClient";
+import type { ChatClientOptions } from "./chatClient";
 import { loadPrimus, pageCookie, pageOrigin } from "./browserPage";
 import {
   PrimusChatClient,
@@ -39,12 +39,11 @@ export class ChatBrowserClient extends PrimusChatClient {
     this.url = (options.url ?? pageOrigin()).replace(/\/$/, "");
   }
 
-  /** Loads the server's Primus client if the page has none, then connects. */
-  async connect(): Promise<ConnectionDetails> {
+  /** The server's Primus client, if the page has none. */
+  protected async prepareTransport() {
     this.Socket ??= await loadPrimus(
       `${this.url}${this.options.primusPath ?? "/primus"}/primus.js`,
     );
-    return super.connect();
   }
 
   protected primusSocket() {

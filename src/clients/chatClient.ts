@@ -128,6 +128,13 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
   async connect(): Promise<ConnectionDetails> {
     this.closing = false;
     this.setState("connecting");
+    try {
+      await this.prepareTransport();
+    } catch (error) {
+      this.end();
+      throw error;
+    }
+    if (this.closing) throw new Error("closed before it connected");
     await this.openAndAwaitWelcome();
     try {
       const details = await this.detailsView();
@@ -204,6 +211,9 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
       this.on("say", listener);
     });
   }
+
+  /** What the transport needs once before its first connection (a browser's Primus client, say). */
+  protected async prepareTransport(): Promise<void> {}
 
   /** Opens a new connection; it calls `transportClosed` when it closes, even if it never opened. */
   protected abstract openTransport(): void;
