@@ -4,7 +4,7 @@
 //
 //   npm run bench -- --clients 2000 --room-size 10 --rate 2000 --duration 10 --warmup 3
 //                    --systems baseline,websocket,tcp --modes rate,saturated --window 4 --history 0 --nodes 1
-//                    --redis server (or cluster: chat on a Redis Cluster of 3 masters)
+//                    --redis server (or cluster: chat on a Redis Cluster of 3 masters) --format table (or json)
 const { fork, execFileSync } = require("child_process");
 const fs = require("fs");
 const net = require("net");
@@ -22,6 +22,7 @@ function parseOptions(argv) {
     history: 0,
     nodes: 1,
     redis: "server",
+    format: "table",
     systems: "baseline,websocket,tcp",
     modes: "rate,saturated",
   };
@@ -205,10 +206,12 @@ async function main() {
   } finally {
     redis.stop();
   }
-  console.log(
-    `${options.clients} clients in rooms of ${options.roomSize}, ${options.warmup} s warm-up, ${options.duration} s measured, history ${options.history || "off"}, chat on ${redis.description}`,
-  );
-  console.table(rows);
+  const setting = `${options.clients} clients in rooms of ${options.roomSize}, ${options.warmup} s warm-up, ${options.duration} s measured, history ${options.history || "off"}, chat on ${redis.description}`;
+  if (options.format === "json") console.log(JSON.stringify({ setting, rows }));
+  else {
+    console.log(setting);
+    console.table(rows);
+  }
 }
 
 main().catch((error) => {

@@ -1,0 +1,80 @@
+import { execFile } from "child_process";
+import * as path from "path";
+import { promisify } from "util";
+
+const run = promisify(execFile);
+
+interface BenchRow {
+  system: string;
+  mode: string;
+  "deliveries/s": number;
+  "said/s": number;
+  dropped: number;
+  [column: string]: unknown;
+}
+
+const columns = [
+  "system",
+  "mode",
+  "deliveries/s",
+  "p50 ms",
+  "p99 ms",
+  "max ms",
+  "server µs/delivery",
+  "redis µs/msg",
+  "RSS MB idle→peak",
+  "said/s",
+  "dropped",
+  "limit",
+];
+
+// The benchmark's own correctness, on a tiny load: its figures are never asserted here.
+test("npm run bench counts every delivery: a tiny run of every system and mode drops nothing and fills the table", async () => {
+  const roomSize = 5;
+  const { stdout } = await run(
+    process.execPath,
+    [
+      path.join(__dirname, "..", "bench", "index.js"),
+      ...["--clients", "20", "--room-size", String(roomSize)],
+      ...[
+        "--rate",
+        "40",
+        "--warmup",
+        "0.5",
+        "--duration",
+        "1",
+        "--window",
+        "2",
+      ],
+      ...["--systems", "baseline,websocket,tcp", "--modes", "rate,saturated"],
+      ...["--format", "json"],
+    ],
+    { encoding: "utf8" },
+  );
+  const { setting, rows } = JSON.parse(stdout) as {
+    setting: string;
+    rows: BenchRow[];
+  };
+  expect(setting).toContain("20 clients in rooms of 5");
+  expect(rows.map(({ system, mode }) => `${system}, ${mode}`)).toEqual([
+    "baseline, 40 msg/s",
+    "websocket, 40 msg/s",
+    "tcp, 40 msg/s",
+    "baseline, saturated (window 2)",
+    "websocket, saturated (window 2)",
+    "tcp, saturated (window 2)",
+  ]);
+  for (const row of rows) {
+    expect(Object.keys(row)).toEqual(columns);
+    expect(row.dropped).toBe(0);
+    expect(row["said/s"]).toBeGreaterThan(0);
+    expect(row["deliveries/s"]).toBeGreaterThan(0);
+  }
+  // At a fixed rate the window holds the rate's messages, give or take the ones at its edges.
+  for (const row of rows.filter(({ mode }) => mode === "40 msg/s")) {
+    expect(Math.abs(row["said/s"] - 40)).toBeLessThanOrEqual(4);
+    expect(
+      Math.abs(row["deliveries/s"] - row["said/s"] * roomSize),
+    ).toBeLessThanOrEqual(4 * roomSize);
+  }
+}, 120_000);
