@@ -4,11 +4,12 @@ import * as path from "path";
 export const projectRoot = path.join(__dirname, "..", "..");
 
 /**
- * A ```ts block of README.md or docs/*.md. HTML comments on the lines just above a block mark it:
+ * A fenced block of README.md or docs/*.md, as ```ts. Every `ts` block is type-checked
+ * (examples.test.ts). HTML comments on the lines just above a block mark it:
  *
  * - `<!-- runs -->`: it also runs, against a live application;
  * - `<!-- no-typecheck: <why> -->`: it is not type-checked, for the reason given (a block for a part
- *   of the package that is not built yet, say). Every other block is.
+ *   of the package that is not built yet, say).
  */
 export interface DocBlock {
   /** Where it is, as `docs/api.md:18` (its first line of code). */
@@ -16,6 +17,8 @@ export interface DocBlock {
   document: string;
   /** The document's line of its first line of code. */
   line: number;
+  /** What follows the opening fence: `ts`, `sh`, `html`... */
+  language: string;
   code: string;
   runs: boolean;
   noTypecheck?: string;
@@ -34,13 +37,14 @@ export function docBlocks(): DocBlock[] {
   return documents().flatMap(blocksOf);
 }
 
-function blocksOf(document: string): DocBlock[] {
+export function blocksOf(document: string): DocBlock[] {
   const lines = fs
     .readFileSync(path.join(projectRoot, document), "utf8")
     .split("\n");
   const blocks: DocBlock[] = [];
   for (let start = 0; start < lines.length; start++) {
-    if (lines[start].trim() !== "```ts") continue;
+    const language = /^```(\w+)$/.exec(lines[start].trim())?.[1];
+    if (language === undefined) continue;
     const end = lines.findIndex(
       (line, n) => n > start && line.trim() === "```",
     );
@@ -50,6 +54,7 @@ function blocksOf(document: string): DocBlock[] {
       location: `${document}:${start + 2}`,
       document,
       line: start + 2,
+      language,
       code: lines.slice(start + 1, end).join("\n"),
       runs: markers.includes("runs"),
       noTypecheck: markers

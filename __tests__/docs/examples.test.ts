@@ -7,7 +7,7 @@ import { typeCheckBlocks } from "./typeCheckBlocks";
 // The built package, as the application under test loaded it (its `chat` is that application's).
 const builtPackage = require(projectRoot) as typeof import("../..");
 
-const blocks = docBlocks();
+const blocks = docBlocks().filter((block) => block.language === "ts");
 const checked = blocks.filter((block) => block.noTypecheck === undefined);
 const unchecked = blocks.filter((block) => block.noTypecheck !== undefined);
 const runnable = blocks.filter((block) => block.runs);

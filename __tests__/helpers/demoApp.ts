@@ -1,16 +1,17 @@
-import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
-import { stopChildProcess } from "./childProcess";
+import {
+  startNodeProcess,
+  stopChildProcess,
+  type WatchedProcess,
+} from "./childProcess";
 import { freePort } from "./redisServer";
 
 /** The demo application as `npm start` runs it (built by `npm run build`), on free ports. */
 export class DemoApp {
-  output = "";
-
   readonly url: string;
 
   private constructor(
-    private readonly process: ChildProcess,
+    private readonly server: WatchedProcess,
     readonly port: number,
     readonly socketPort: number,
   ) {
@@ -36,28 +37,20 @@ export class DemoApp {
     delete childEnv.ACTIONHERO_CONFIG;
     delete childEnv.REDIS_URL;
     Object.assign(childEnv, env);
-    const child = spawn(
-      process.execPath,
-      [path.join(__dirname, "..", "..", "dist", "example", "server.js")],
-      { env: childEnv },
+    const server = await startNodeProcess(
+      path.join(__dirname, "..", "..", "dist", "example", "server.js"),
+      { env: childEnv, ready: "Chat demo running" },
     );
-    const demo = new DemoApp(child, port, socketPort);
-    await new Promise<void>((resolve, reject) => {
-      const collect = (chunk: Buffer) => {
-        demo.output += chunk.toString();
-        if (demo.output.includes("Chat demo running")) resolve();
-      };
-      child.stdout.on("data", collect);
-      child.stderr.on("data", collect);
-      child.once("exit", (code) =>
-        reject(new Error(`the demo exited with ${code}:\n${demo.output}`)),
-      );
-    });
-    child.removeAllListeners("exit");
-    return demo;
+    return new DemoApp(server, port, socketPort);
+  }
+
+  /** What the demo printed so far. */
+  get output() {
+    return this.server.output();
   }
 
   stop() {
-    return stopChildProcess(this.process, () => this.process.kill("SIGTERM"));
+    const { child } = this.server;
+    return stopChildProcess(child, () => child.kill("SIGTERM"));
   }
 }
