@@ -1,5 +1,10 @@
 import { chatErrors } from "./errors";
-import { isReady, type RedisConnection } from "./redisConnection";
+import {
+  isCluster,
+  isMasterOfSlots,
+  isReady,
+  type RedisConnection,
+} from "./redisConnection";
 
 /**
  * Whether this node can reach Redis, so that chat answers "unavailable" at once instead of letting
@@ -100,11 +105,16 @@ export class ChatAvailability {
   };
 
   /**
-   * A cluster stays ready when one of its servers is lost (a replica then takes over), and drops the
-   * seeds it connected through at boot: a server lost once the connections are ready is an outage.
+   * A cluster stays ready when one of its masters is lost (a replica then takes over): that is an
+   * outage. It also drops servers on purpose, which is not: the seeds it connected through at boot,
+   * and servers that no longer hold slots once it has learnt that a replica took over.
    */
-  private readonly onServerLost = () => {
-    if (this.connectionsReady) this.onClose();
+  private readonly onServerLost = (_server: unknown, nodeKey: string) => {
+    const heldSlots = this.connections.some(
+      (connection) =>
+        isCluster(connection) && isMasterOfSlots(connection, nodeKey),
+    );
+    if (heldSlots && this.connectionsReady) this.onClose();
   };
 
   private readonly onReady = () => {

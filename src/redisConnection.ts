@@ -19,3 +19,8 @@ export function isReady(connection: RedisConnection) {
 export function serversOf(connection: RedisConnection): Redis[] {
   return isCluster(connection) ? connection.nodes("master") : [connection];
 }
+
+/** Whether a server (`host:port`) is the master of any hash slot, as the cluster connection last learnt. */
+export function isMasterOfSlots(cluster: Cluster, nodeKey: string) {
+  return cluster.slots.some((owners) => owners?.[0] === nodeKey);
+}

@@ -84,6 +84,46 @@ describe("chat on a Redis Cluster: rooms over the shards, a master killed, a nod
     for (const room of rooms) await clients[0].action("chatDestroy", { room });
   });
 
+  test("presence events and history recovery work across nodes on the cluster", async () => {
+    const room = "recovering";
+    const [watcher, visitor, sender] = [clients[0], clients[1], clients[2]];
+    await watcher.action("chatAdd", { room });
+    await watcher.roomAdd(room);
+    await sender.roomAdd(room);
+    const presenceOf = (event: string) =>
+      watcher.waitFor(
+        (message) =>
+          message.context === "presence" &&
+          message.room === room &&
+          message.event === event &&
+          message.key === visitor.id,
+        `presence ${event} of ${visitor.id}`,
+      );
+
+    await visitor.roomAdd(room);
+    await presenceOf("join");
+    await sender.say(room, "heard live");
+    const { id: lastHeard } = await visitor.hears(room, "heard live");
+    await visitor.roomLeave(room);
+    await presenceOf("leave");
+    await sender.say(room, "missed 1");
+    await sender.say(room, "missed 2");
+
+    const rejoined = await visitor.send({
+      event: "roomAdd",
+      room,
+      since: lastHeard,
+    });
+    expect(rejoined.data).toEqual({ recovered: true });
+    await visitor.hears(room, "missed 2");
+    expect(
+      visitor.said
+        .filter((message) => message.room === room)
+        .map(({ message }) => message),
+    ).toEqual(["heard live", "missed 1", "missed 2"]);
+    await watcher.action("chatDestroy", { room });
+  });
+
   test("kill -9 of the master of a busy room: messages flow again within 15 s of the promotion, every member stays listed, no say answered OK is lost", async () => {
     await clients[0].action("chatAdd", { room: busyRoom });
     for (const client of clients)
