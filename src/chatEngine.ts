@@ -16,6 +16,7 @@ import { SayRateLimiter } from "./sayRateLimiter";
 import type { ChatConfig } from "./config";
 import { RoomDelivery } from "./roomDelivery";
 import { sendPayload, type DeliverMessage } from "./roomMessage";
+import { removalPayload, type RemovalNotice } from "./roomNotice";
 import { RoomStore } from "./roomStore";
 import { RoomPresence, type RoomPresenceStatus } from "./presence";
 import {
@@ -179,7 +180,7 @@ export class ChatEngine {
       log,
       memberDetails: (connection) => this.generateMemberDetails(connection),
       notifyDestroyed: (connection, room) =>
-        this.notifyDestroyed(connection, room),
+        this.tellRemoved(connection, "roomDestroyed", room),
     });
     this.reaper = new Reaper(
       redis.client,
@@ -535,7 +536,7 @@ export class ChatEngine {
   /** Asks the node that holds the member; a member whose node is dead is reaped here. */
   private async removeAnywhere(connectionId: string, room: string) {
     const local = this.options.connections.get(connectionId);
-    if (local) return this.membership.leave(local, room);
+    if (local) return this.removeLocalMember(local, room);
     this.availability.assertAvailable();
     const holder = await this.store.holderOf(room, connectionId);
     if (holder === null) return false;
@@ -556,6 +557,22 @@ export class ChatEngine {
     return (await this.reaper.reapMembers(room, holder, [connectionId])) > 0;
   }
 
+  /** `removeMember` of a connection of this node. */
+  private async removeLocalMember(connection: ChatConnection, room: string) {
+    const removed = await this.membership.leave(connection, room);
+    if (removed) this.tellRemoved(connection, "memberRemoved", room);
+    return removed;
+  }
+
+  /** Tells a member that the server took it out of a room: its client could not know otherwise. */
+  private tellRemoved(
+    connection: ChatConnection,
+    notice: RemovalNotice,
+    room: string,
+  ) {
+    this.delivery.sendPayload(connection, removalPayload(notice, room));
+  }
+
   private listenToOtherNodes() {
     const localConnection = (body: Record<string, unknown>) =>
       this.options.connections.get(String(body.connectionId));
@@ -568,7 +585,7 @@ export class ChatEngine {
     this.control.on("removeMember", (body) => {
       const connection = localConnection(body);
       return connection
-        ? this.membership.leave(connection, String(body.room))
+        ? this.removeLocalMember(connection, String(body.room))
         : notForThisNode;
     });
     this.control.on("dropDestroyed", (body) =>
@@ -581,15 +598,5 @@ export class ChatEngine {
     this.control.on(nodeReadyNotice, (body, from) =>
       this.supervisor.peerReady(from, String(body.redisRunIds)),
     );
-  }
-
-  private notifyDestroyed(connection: ChatConnection, room: string) {
-    this.delivery.sendPayload(connection, {
-      message: `room "${room}" was destroyed`,
-      room,
-      from: "0",
-      context: "user",
-      sentAt: Date.now(),
-    });
   }
 }

@@ -32,7 +32,7 @@ describeOnEachRedis("several nodes on one Redis", ({ newRedis }) => {
     );
   });
 
-  test("addMember and removeMember work for a connection held by another node, with its middleware", async () => {
+  test("addMember and removeMember work for a connection held by another node, with its middleware; the member removed is told", async () => {
     const bob = b.connect("bob");
     const joins: string[] = [];
     b.engine.addMiddleware({
@@ -47,6 +47,9 @@ describeOnEachRedis("several nodes on one Redis", ({ newRedis }) => {
 
     expect(await a.engine.removeMember("bob", "lobby")).toBe(true);
     expect(bob.rooms).toEqual([]);
+    expect(await bob.hears("lobby", 'removed from room "lobby"')).toMatchObject(
+      { from: "0", context: "user", notice: "memberRemoved" },
+    );
     expect(await a.engine.removeMember("bob", "lobby")).toBe(false);
   });
 

@@ -81,7 +81,7 @@ describeOnEachRedis("rooms", ({ newRedis }) => {
     expect(left).toEqual(["alice:lobby"]);
     expect(
       await alice.hears("lobby", 'room "lobby" was destroyed'),
-    ).toMatchObject({ from: "0", context: "user" });
+    ).toMatchObject({ from: "0", context: "user", notice: "roomDestroyed" });
     await node.engine.add("lobby");
     expect((await node.engine.roomStatus("lobby")).membersCount).toBe(0);
   });
