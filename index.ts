@@ -25,6 +25,7 @@ export type {
   PresencePayload,
   RoomPresenceStatus,
 } from "./src/presence";
+export type { RemovalNotice } from "./src/roomNotice";
 export type {
   HistoryConfig,
   HistoryPage,

@@ -14,6 +14,7 @@ export {
   type ServerMessage,
   type WelcomeMessage,
 } from "../src/clients/chatClient";
+export type { RemovalNotice } from "../src/roomNotice";
 export type {
   MessagePayload,
   PresenceEvent,

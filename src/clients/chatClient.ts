@@ -1,4 +1,5 @@
 import type { MessagePayload, PresencePayload, RoomStatus } from "../types";
+import { removalNotice, type RemovalNotice } from "../roomNotice";
 import { TypedEmitter } from "./typedEmitter";
 
 export interface ReconnectOptions {
@@ -16,7 +17,9 @@ export interface ChatClientOptions {
   reconnect?: Partial<ReconnectOptions> | false;
   /**
    * Runs after each reconnect, before the client joins its rooms again: for what a new connection
-   * needs first, such as logging in again. If it fails, the error is reported and the rooms are rejoined anyway.
+   * needs first, such as logging in again. Its requests go through `client`, the client it is given
+   * (any other request is refused until the client is connected). If it fails, the error is reported
+   * and the rooms are rejoined anyway.
    */
   beforeRejoin?: (client: ChatClient) => unknown;
 }
@@ -63,6 +66,7 @@ export interface ChatClientEvents {
   recovered: [room: string];
   gap: [room: string];
   rejoinFailed: [room: string, error: Error];
+  removed: [room: string, reason: RemovalNotice];
   error: [error: Error];
   end: [];
 }
@@ -97,9 +101,17 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
   /** The id of the last message received from each room (with history on the server). */
   private readonly lastIds = new Map<string, string>();
   private readonly pending = new Map<number, PendingRequest>();
+  /** The messageId of the last request on this connection (the socket server counts each connection's from 1). */
   private lastMessageId = 0;
   private currentState: ConnectionState = "disconnected";
   private transportOpen = false;
+  /** How many connections the client opened: the number of the current one. */
+  private connectionNumber = 0;
+  /**
+   * The connection whose requests this object may send before the client is connected: read only
+   * through the handle that `admittedOn` makes (for `connect`, `beforeRejoin` and the rejoins).
+   */
+  private readonly admittedConnection: number | undefined = undefined;
   private closing = false;
   private welcomedOnce = false;
   private awaitingWelcome?: { resolve(): void; reject(error: Error): void };
@@ -135,10 +147,10 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
       throw error;
     }
     if (this.closing) throw new Error("closed before it connected");
-    await this.openAndAwaitWelcome();
+    const connection = await this.openAndAwaitWelcome();
     try {
-      const details = await this.detailsView();
-      this.setState("connected");
+      const details = await this.admittedOn(connection).detailsView();
+      this.becomeConnected();
       return details;
     } catch (error) {
       this.close();
@@ -164,8 +176,7 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
 
   /** Leaves a room: true if left, false if it was not a member. */
   async roomLeave(room: string): Promise<boolean> {
-    this.rooms.delete(room);
-    this.lastIds.delete(room);
+    this.forgetRoom(room);
     return (await this.request({ event: "roomLeave", room })).data as boolean;
   }
 
@@ -231,6 +242,9 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
       if (typeof payload.id === "string" && this.rooms.has(payload.room))
         this.lastIds.set(payload.room, payload.id);
       this.emit("say", payload);
+      const removal = removalNotice(payload);
+      if (removal && this.forgetRoom(payload.room))
+        this.emit("removed", payload.room, removal);
     } else if (message.context === "presence") {
       this.emit("presence", message as PresencePayload);
     } else if (message.context === "api" && message.welcome !== undefined) {
@@ -249,6 +263,8 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
         error ? `connection lost: ${error.message}` : "connection closed",
       ),
     );
+    // Only now, with none of this connection's requests pending, may the next one count from 1 again.
+    this.lastMessageId = 0;
     this.awaitingWelcome?.reject(
       error ?? new Error("the connection closed before the server's welcome"),
     );
@@ -266,6 +282,10 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
   }
 
   private request(request: ServerMessage): Promise<ServerMessage> {
+    if (!this.mayRequest())
+      return Promise.reject(
+        new Error(`not connected: the client is ${this.currentState}`),
+      );
     const messageId = ++this.lastMessageId;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -284,6 +304,41 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
         this.pending.delete(messageId);
         reject(error);
       }
+    });
+  }
+
+  /**
+   * A connected client sends; one that is not sends only what `connect`, `beforeRejoin` and the
+   * rejoins ask on the connection they were given, so nothing goes out before the client is back in
+   * its rooms.
+   */
+  private mayRequest() {
+    return (
+      this.currentState === "connected" ||
+      this.isCurrent(this.admittedConnection)
+    );
+  }
+
+  /** Is this the connection that is open now, with no close asked for? */
+  private isCurrent(connection: number | undefined) {
+    return (
+      connection === this.connectionNumber &&
+      this.transportOpen &&
+      !this.closing
+    );
+  }
+
+  /**
+   * This client, as one that may send on `connection` although it is not connected yet. A proxy,
+   * so that `beforeRejoin` is given the client itself, with all its methods, and any other caller
+   * of those methods meanwhile is refused.
+   */
+  private admittedOn(connection: number): this {
+    return new Proxy(this, {
+      get: (client, key, receiver) =>
+        key === "admittedConnection"
+          ? connection
+          : Reflect.get(client, key, receiver),
     });
   }
 
@@ -315,11 +370,17 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.emit("end");
   }
 
-  private openAndAwaitWelcome(): Promise<void> {
-    // A new connection counts its requests from 1 again.
-    this.lastMessageId = 0;
+  /** Connected, so a drop from now on is tried again from the shortest wait. */
+  private becomeConnected() {
+    this.setState("connected");
+    this.failedTries = 0;
+  }
+
+  /** Opens a new connection; resolves with its number once the server has welcomed it. */
+  private openAndAwaitWelcome(): Promise<number> {
+    const connection = ++this.connectionNumber;
     return new Promise((resolve, reject) => {
-      this.awaitingWelcome = { resolve, reject };
+      this.awaitingWelcome = { resolve: () => resolve(connection), reject };
       this.transportOpen = true;
       this.openTransport();
     });
@@ -347,37 +408,49 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
     );
   }
 
+  /**
+   * One try: a new connection, `beforeRejoin`, the rooms. After each wait it stops if its connection
+   * is no longer the current one (it dropped: `transportClosed` has scheduled the next try, which
+   * does it all again; or `close()` was called).
+   */
   private async reconnect() {
     if (this.closing) return;
+    let connection: number;
     try {
-      await this.openAndAwaitWelcome();
+      connection = await this.openAndAwaitWelcome();
     } catch {
       return; // transportClosed has scheduled the next try
     }
-    this.failedTries = 0;
+    const admitted = this.admittedOn(connection);
     try {
-      await this.detailsView();
+      await admitted.detailsView();
     } catch {
       // Connected but not answering: closing the transport schedules the next try.
-      if (this.transportOpen) this.closeTransport();
+      if (this.isCurrent(connection)) this.closeTransport();
       return;
     }
+    if (!this.isCurrent(connection)) return;
     try {
-      await this.beforeRejoin?.(this);
+      await this.beforeRejoin?.(admitted);
     } catch (error) {
-      this.reportError(error as Error);
+      if (this.isCurrent(connection)) this.reportError(error as Error);
     }
-    try {
-      for (const room of [...this.rooms]) await this.rejoin(room);
-    } catch {
-      return; // the connection dropped again: the next reconnect rejoins
+    for (const room of [...this.rooms]) {
+      if (!this.isCurrent(connection)) return;
+      // Left meanwhile (roomLeave, or removed by the server).
+      if (!this.rooms.has(room)) continue;
+      await admitted.rejoin(room, connection);
     }
-    this.setState("connected");
+    if (!this.isCurrent(connection)) return;
+    this.becomeConnected();
     this.emit("reconnect");
   }
 
-  /** Joins a room again after a reconnect, asking for what it missed if it knows where it stopped. */
-  private async rejoin(room: string) {
+  /**
+   * Joins a room again after a reconnect, asking for what it missed if it knows where it stopped.
+   * A room the server refuses is left; a failure because `connection` closed is not the room's.
+   */
+  private async rejoin(room: string, connection: number) {
     const since = this.lastIds.get(room);
     try {
       const { data } = await this.request({
@@ -391,11 +464,16 @@ export abstract class ChatClient extends TypedEmitter<ChatClientEvents> {
           room,
         );
     } catch (error) {
-      if (!this.transportOpen) throw error;
+      if (!this.isCurrent(connection)) return;
       // The server refused the room (gone, or not allowed any more): the client is no longer in it.
-      this.rooms.delete(room);
-      this.lastIds.delete(room);
-      this.emit("rejoinFailed", room, error as Error);
+      if (this.forgetRoom(room))
+        this.emit("rejoinFailed", room, error as Error);
     }
+  }
+
+  /** The client is no longer in the room; true if it was. */
+  private forgetRoom(room: string) {
+    this.lastIds.delete(room);
+    return this.rooms.delete(room);
   }
 }

@@ -14,15 +14,16 @@ const nameError = byId("name-error");
 const logInError = byId("log-in-error");
 
 const client = new ChatBrowserClient({
-  // A new connection knows nothing of the old one: name it and log it in before it rejoins its rooms.
-  beforeRejoin: async () => {
+  // A new connection knows nothing of the old one: name it and log it in before it rejoins its
+  // rooms (through `self`: until the client is connected again, it refuses any other request).
+  beforeRejoin: async (self) => {
     if (identity.name)
       await withErrorShown(nameError, () =>
-        client.action("setName", { name: identity.name }),
+        self.action("setName", { name: identity.name }),
       );
     if (identity.logInToken)
       await withErrorShown(logInError, () =>
-        client.action("resumeLogIn", { token: identity.logInToken }),
+        self.action("resumeLogIn", { token: identity.logInToken }),
       );
   },
 });
@@ -106,13 +107,16 @@ client.on("say", (payload) => {
   if (!view) return;
   if (view.showMessage(payload) && payload.from !== client.id)
     roomList.countUnread(payload.room);
-  if (
-    payload.from === "0" &&
-    payload.message === `room "${payload.room}" was destroyed`
-  ) {
-    closeRoom(payload.room);
-    showError(joinError, `room "${payload.room}" was destroyed`);
-  }
+});
+
+const removalTexts = {
+  roomDestroyed: (room) => `${room} was destroyed`,
+  memberRemoved: (room) => `You were removed from ${room}`,
+};
+
+client.on("removed", (room, reason) => {
+  closeRoom(room);
+  showError(joinError, removalTexts[reason](room));
 });
 
 client.on("presence", (event) => views.get(event.room)?.memberChanged(event));
