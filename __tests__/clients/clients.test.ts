@@ -1,11 +1,13 @@
-import { Process } from "actionhero";
-import { api } from "actionhero";
+import { api, Process } from "actionhero";
+import * as path from "path";
 import {
   ChatRequestError,
   ChatSocketClient,
   ChatWebsocketClient,
   type ChatClient,
 } from "../../src";
+import { socketPort } from "../helpers/actionheroApp";
+import { startNodeProcess } from "../helpers/childProcess";
 import { nodeClientKinds } from "../helpers/nodeClients";
 import { freePort } from "../helpers/redisServer";
 
@@ -127,4 +129,26 @@ test("a socket client and a websocket client in one room hear each other", async
   expect((await heardOverTcp).from).toBe(websocketClient.id);
   socketClient.close();
   websocketClient.close();
+});
+
+test("an error thrown by a socket client's say listener is that error, not taken for a line that is not JSON", async () => {
+  // In a process of its own: an error a listener throws out of the socket's data event is uncaught.
+  const listening = await startNodeProcess(
+    path.join(__dirname, "..", "fixtures", "throwingSayListener.js"),
+    {
+      env: { ...process.env, SOCKET_PORT: String(socketPort()) },
+      ready: "ready",
+    },
+  );
+  const exited = new Promise((resolve) =>
+    listening.child.once("exit", resolve),
+  );
+  await api.chatRoom.broadcast({}, "lobby", "hello");
+  await exited;
+  const told = listening
+    .output()
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line));
+  expect(told).toEqual([{ uncaught: "a bug in a say listener" }]);
 });

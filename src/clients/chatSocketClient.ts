@@ -1,7 +1,11 @@
 import * as net from "net";
 import * as tls from "tls";
 import { LineReader } from "../socket/lineReader";
-import { ChatClient, type ChatClientOptions } from "./chatClient";
+import {
+  ChatClient,
+  type ChatClientOptions,
+  type ServerMessage,
+} from "./chatClient";
 
 export interface ChatSocketClientOptions extends ChatClientOptions {
   host?: string;
@@ -71,14 +75,17 @@ export class ChatSocketClient extends ChatClient {
 
   private receiveLine(line: string) {
     if (line.trim().length === 0) return;
+    let message: ServerMessage;
     try {
-      this.receive(JSON.parse(line));
+      message = JSON.parse(line);
     } catch (error) {
-      this.reportError(
+      return this.reportError(
         new Error(
           `the server sent a line that is not JSON: ${(error as Error).message}`,
         ),
       );
     }
+    // Outside the try: what a listener throws is its own error, not the line's.
+    this.receive(message);
   }
 }
