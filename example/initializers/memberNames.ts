@@ -1,7 +1,9 @@
 import { api, Initializer, type Connection } from "actionhero";
+import type { MockConnection } from "../../index";
 
-const nameOf = (connection: unknown) => {
-  const name = (connection as Connection).session?.name;
+/** The name set on a connection (a mock sender of server code has none). */
+const nameOf = (connection: Connection | MockConnection) => {
+  const name = "session" in connection ? connection.session?.name : undefined;
   return typeof name === "string" ? name : undefined;
 };
 

@@ -39,7 +39,7 @@ const loading = new Map<string, Promise<PrimusSocketConstructor>>();
  * The page's Primus client: the one it has, or the server's (`libraryUrl`), loaded once for all
  * the clients of the page. The server's library is compiled for its settings (transformer, parser).
  */
-export function loadPrimus(
+export function loadPrimusClientIntoPage(
   libraryUrl: string,
 ): Promise<PrimusSocketConstructor> {
   if (page.Primus) return Promise.resolve(page.Primus);

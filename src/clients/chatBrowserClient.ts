@@ -1,5 +1,9 @@
 import type { ChatClientOptions } from "./chatClient";
-import { loadPrimus, pageCookie, pageOrigin } from "./browserPage";
+import {
+  loadPrimusClientIntoPage,
+  pageCookie,
+  pageOrigin,
+} from "./browserPage";
 import {
   PrimusChatClient,
   type PrimusSocketConstructor,
@@ -41,7 +45,7 @@ export class ChatBrowserClient extends PrimusChatClient {
 
   /** The server's Primus client, if the page has none. */
   protected async prepareTransport() {
-    this.Socket ??= await loadPrimus(
+    this.Socket ??= await loadPrimusClientIntoPage(
       `${this.url}${this.options.primusPath ?? "/primus"}/primus.js`,
     );
   }

@@ -37,7 +37,7 @@ export class ChatWebsocketClient extends PrimusChatClient {
       parser,
       ...(pathname ? { pathname } : {}),
     };
-    this.Socket = loadPrimus().createSocket(
+    this.Socket = requirePrimusPackage().createSocket(
       socketOptions as Parameters<typeof Primus.createSocket>[0],
     ) as unknown as PrimusSocketConstructor;
   }
@@ -55,7 +55,7 @@ export class ChatWebsocketClient extends PrimusChatClient {
  * Only this client needs primus, so the package has it as an optional peer dependency (actionhero,
  * which depends on it, brings it to every application): it is loaded when a client is made.
  */
-function loadPrimus(): typeof Primus {
+function requirePrimusPackage(): typeof Primus {
   try {
     return require("primus") as typeof Primus;
   } catch (error) {
