@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { ChatSocketClient } from "../../src";
 import { artifactsDirectory as artifacts } from "../helpers/artifacts";
+import { launchChromium } from "../helpers/chromium";
 import { DemoApp } from "../helpers/demoApp";
 
 describe("the demo's chat page in headless Chromium", () => {
@@ -13,18 +14,7 @@ describe("the demo's chat page in headless Chromium", () => {
 
   beforeAll(async () => {
     demo = await DemoApp.start();
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     [alice, bob] = await Promise.all([openChat(), openChat()]);
   });
 
@@ -258,6 +248,45 @@ describe("the demo's chat page in headless Chromium", () => {
       } finally {
         await carol.close();
       }
+    },
+  );
+
+  step(
+    "a room keeps only its last lines: the oldest go, and their ids with them",
+    async () => {
+      // A room view of its own, never put on the page; read in the page, as the layout below is.
+      const kept = await alice.evaluate<{
+        keptLines: number;
+        listed: number;
+        oldest: string;
+        ids: number;
+      }>(`(async () => {
+        const { RoomView, keptLines } = await import("/js/roomView.js");
+        const view = new RoomView("scratch", {
+          isMyConnection: () => false,
+          isMyKey: () => false,
+          say: async () => undefined,
+          leave: async () => undefined,
+        });
+        for (let n = 1; n <= keptLines + 100; n++)
+          view.showMessage({
+            id: String(n),
+            message: "line " + n,
+            room: "scratch",
+            from: "someone",
+            context: "user",
+            sentAt: Date.now(),
+          });
+        return {
+          keptLines,
+          listed: view.messages.childElementCount,
+          oldest: view.messages.firstElementChild.querySelector(".text").textContent,
+          ids: view.shownIds.size,
+        };
+      })()`);
+      expect(kept.listed).toBe(kept.keptLines);
+      expect(kept.ids).toBe(kept.keptLines);
+      expect(kept.oldest).toBe("line 101");
     },
   );
 

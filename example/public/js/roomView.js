@@ -4,6 +4,12 @@ import { clearError, withErrorShown } from "./fieldError.js";
 
 const template = document.getElementById("room-template");
 
+/**
+ * The lines (messages and notices) a room keeps: 500, as many as anyone scrolls back through. Older
+ * ones go, so that a page left open for days stays as small as a new one.
+ */
+export const keptLines = 500;
+
 export class RoomView {
   /**
    * @param {string} room
@@ -15,7 +21,7 @@ export class RoomView {
     this.page = page;
     /** Presence key → the name it goes by. */
     this.members = new Map();
-    /** Ids of the messages shown: a message may come both live and in the history read on joining. */
+    /** Ids of the messages listed: a message may come both live and in the history read on joining. */
     this.shownIds = new Set();
     this.element = template.content.firstElementChild.cloneNode(true);
     this.element.dataset.room = room;
@@ -63,10 +69,17 @@ export class RoomView {
       if (this.shownIds.has(payload.id)) return false;
       this.shownIds.add(payload.id);
     }
-    if (payload.from === "0") {
-      this.insert(this.notice(String(payload.message), payload.sentAt), before);
-      return true;
-    }
+    const item =
+      payload.from === "0"
+        ? this.notice(String(payload.message), payload.sentAt)
+        : this.messageItem(payload);
+    if (payload.id !== undefined) item.dataset.id = payload.id;
+    this.insert(item, before);
+    return true;
+  }
+
+  /** A message from a member: who, when, what. */
+  messageItem(payload) {
     const item = document.createElement("li");
     item.className = "message";
     if (this.page.isMyConnection(payload.from)) item.classList.add("own");
@@ -83,8 +96,7 @@ export class RoomView {
         ? payload.message
         : JSON.stringify(payload.message);
     item.append(meta, text);
-    this.insert(item, before);
-    return true;
+    return item;
   }
 
   /** The room's recent messages, before whatever arrived since the page joined. */
@@ -110,7 +122,17 @@ export class RoomView {
     const atBottom =
       list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.insertBefore(item, before);
+    this.dropOldestLines();
     if (atBottom || before) list.scrollTop = list.scrollHeight;
+  }
+
+  /** Past `keptLines`, the oldest lines go, and their ids with them. */
+  dropOldestLines() {
+    while (this.messages.childElementCount > keptLines) {
+      const oldest = this.messages.firstElementChild;
+      this.shownIds.delete(oldest.dataset.id);
+      oldest.remove();
+    }
   }
 
   /** Everyone in the room, from `roomPresence`: presence key → `{ name? }`. */
