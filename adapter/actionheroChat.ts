@@ -12,15 +12,14 @@ import type { MaybePromise, MemberDetails, MockConnection } from "../src/types";
  * actionhero's `Connection`s, the only connections the engine of an actionhero node holds.
  * `start` and `stop` belong to the plugin's initializer.
  */
-export interface ActionheroChat
-  extends Omit<
-    ChatEngine,
-    | "start"
-    | "stop"
-    | "generateMemberDetails"
-    | "addMiddleware"
-    | "listMiddleware"
-  > {
+export interface ActionheroChat extends Omit<
+  ChatEngine,
+  | "start"
+  | "stop"
+  | "generateMemberDetails"
+  | "addMiddleware"
+  | "listMiddleware"
+> {
   /** What is stored per member. Replace it to store more of the connection. */
   generateMemberDetails: (
     connection: Connection,
@@ -43,7 +42,11 @@ function notRunning(): never {
 
 /** Stands for the engine whenever `chat` is read while none runs: it forwards to the running one, if any. */
 const standIn = new Proxy({} as ActionheroChat, {
-  get: (_, key) => Reflect.get(runningChat(), key),
+  // Inspecting it (console.log, a promise resolved with it) is not using it.
+  get: (_, key) =>
+    typeof key === "symbol" || key === "then"
+      ? undefined
+      : Reflect.get(runningChat(), key),
   set: (_, key, value) => Reflect.set(runningChat(), key, value),
 });
 

@@ -42,13 +42,18 @@ export function chatRedisConnections(
     };
   }
   if (redis && "cluster" in redis) {
-    const { nodes, options } = redis.cluster;
+    const { nodes } = redis.cluster;
+    const options: ClusterOptions = {
+      // ioredis learns of a replica taking over from errors only; this learns it on its own too.
+      slotsRefreshInterval: 5000,
+      ...redis.cluster.options,
+    };
     const client = new Cluster(nodes, options);
     // One subscriber connection per master, each subscribed to the channels of its slots.
     const subscriber = new Cluster(nodes, {
       ...options,
       shardedSubscribers: true,
-    } satisfies ClusterOptions);
+    });
     return {
       client,
       subscriber,
@@ -140,4 +145,26 @@ export async function connectionsReady(connections: ChatRedisConnections) {
           }),
     ),
   );
+}
+
+/**
+ * Logs the errors of the connections the plugin made (the application's own are actionhero's to log):
+ * an error event nobody listens to stops the process. Returns what stops the logging.
+ */
+export function logRedisErrors(
+  connections: ChatRedisConnections,
+  logError: (message: string) => void,
+) {
+  if (!connections.owned) return () => undefined;
+  const { client, subscriber, publisher } = connections;
+  const listening = [...new Set([client, subscriber, publisher])].map(
+    (connection) => {
+      const role = connection === subscriber ? "messages" : "rooms and members";
+      const listener = (error: Error) =>
+        logError(`Redis error (${role}): ${error.message}`);
+      connection.on("error", listener);
+      return () => connection.off("error", listener);
+    },
+  );
+  return () => listening.forEach((stop) => stop());
 }

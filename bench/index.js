@@ -34,6 +34,8 @@ function parseOptions(argv) {
     options[key] =
       typeof options[key] === "number" ? Number(argv[i + 1]) : argv[i + 1];
   }
+  if (!["table", "json"].includes(options.format))
+    throw new Error(`--format is table or json, not ${options.format}`);
   return options;
 }
 

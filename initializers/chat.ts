@@ -3,6 +3,7 @@ import {
   chatRedisConnections,
   connectionsReady,
   describeRedis,
+  logRedisErrors,
   type ChatRedisConnections,
 } from "../adapter/redisConnections";
 import { routeActionheroChat } from "../adapter/routeActionheroChat";
@@ -24,6 +25,7 @@ export class ChatInitializer extends Initializer {
   private engine?: ChatEngine;
   private unroute?: () => void;
   private unguard?: () => void;
+  private unlogErrors?: () => void;
 
   constructor() {
     super();
@@ -69,10 +71,15 @@ export class ChatInitializer extends Initializer {
         log(`[chat] ${message}`, level, data),
     });
     this.unroute = routeActionheroChat(this.engine);
+    this.unlogErrors = logRedisErrors(this.redis, (message) =>
+      log(`[chat] ${message}`, "warning"),
+    );
     // Core's chat initializer creates the starting rooms before this one starts.
     try {
       await connectionsReady(this.redis);
     } catch (error) {
+      // The boot fails: nothing may be left routed to an engine without Redis.
+      this.unroute();
       this.disconnectOwned();
       throw error;
     }
@@ -103,8 +110,10 @@ export class ChatInitializer extends Initializer {
     this.unroute?.();
     this.unguard?.();
     this.disconnectOwned();
+    this.unlogErrors?.();
     this.engine = undefined;
     this.unroute = undefined;
+    this.unlogErrors = undefined;
     this.unguard = undefined;
     this.redis = undefined;
   }

@@ -1,8 +1,11 @@
 import { chatErrors } from "./errors";
+import type { Redis } from "ioredis";
 import {
   isCluster,
   isMasterOfSlots,
   isReady,
+  isRedisOutage,
+  nodeKeyOf,
   type RedisConnection,
 } from "./redisConnection";
 
@@ -25,7 +28,7 @@ export class ChatAvailability {
   ) {
     this.connections = [...new Set(connections)];
     for (const connection of this.connections) {
-      connection.on("close", this.onClose);
+      connection.on("close", this.reportOutage);
       connection.on("-node", this.onServerLost);
       connection.on("ready", this.onReady);
     }
@@ -73,7 +76,7 @@ export class ChatAvailability {
         },
         (error: unknown) => {
           this.outageListeners.delete(onOutage);
-          reject(error);
+          reject(isRedisOutage(error) ? chatErrors.unavailable() : error);
         },
       );
     });
@@ -86,18 +89,14 @@ export class ChatAvailability {
 
   stop() {
     for (const connection of this.connections) {
-      connection.off("close", this.onClose);
+      connection.off("close", this.reportOutage);
       connection.off("-node", this.onServerLost);
       connection.off("ready", this.onReady);
     }
   }
 
-  /** Counts an outage the connections did not report (a Redis replaced behind them). */
-  lost() {
-    this.onClose();
-  }
-
-  private readonly onClose = () => {
+  /** Counts an outage: a connection lost, or a Redis replaced behind connections that stayed up. */
+  readonly reportOutage = () => {
     this.outageCount++;
     this.recovering = true;
     for (const onOutage of this.outageListeners) onOutage();
@@ -109,12 +108,13 @@ export class ChatAvailability {
    * outage. It also drops servers on purpose, which is not: the seeds it connected through at boot,
    * and servers that no longer hold slots once it has learnt that a replica took over.
    */
-  private readonly onServerLost = (_server: unknown, nodeKey: string) => {
+  private readonly onServerLost = (server: Redis, nodeKey?: string) => {
+    // A cluster names the server with its key; its pool of command connections does not.
+    const key = nodeKey ?? nodeKeyOf(server);
     const heldSlots = this.connections.some(
-      (connection) =>
-        isCluster(connection) && isMasterOfSlots(connection, nodeKey),
+      (connection) => isCluster(connection) && isMasterOfSlots(connection, key),
     );
-    if (heldSlots && this.connectionsReady) this.onClose();
+    if (heldSlots && this.connectionsReady) this.reportOutage();
   };
 
   private readonly onReady = () => {

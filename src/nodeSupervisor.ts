@@ -81,12 +81,6 @@ export class NodeSupervisor {
   private async tick() {
     const { availability, liveness, membership, log } = this.parts;
     try {
-      // A cluster's master may be replaced by its replica without this node's connections having seen it go.
-      if (
-        !availability.needsRecovery &&
-        (await this.redisRunIds()) !== liveness.redisRunIds
-      )
-        availability.lost();
       if (availability.needsRecovery) {
         if (availability.connectionsReady) await this.recover();
         return;
@@ -105,6 +99,25 @@ export class NodeSupervisor {
       if (Date.now() >= this.sweepAfter) await this.sweep();
     } catch (error) {
       log("node upkeep failed; it is tried again", "debug", {
+        error: String(error),
+      });
+    }
+    await this.checkRedisReplaced();
+  }
+
+  /**
+   * A cluster's master may be replaced by its replica without this node's connections having seen
+   * it go (it had nothing on it): the masters' run ids tell. A master that does not answer, or a view
+   * of the cluster that is changing, tells nothing yet: lost connections report themselves.
+   */
+  private async checkRedisReplaced() {
+    const { availability, liveness, log } = this.parts;
+    if (availability.needsRecovery) return;
+    try {
+      if ((await this.redisRunIds()) !== liveness.redisRunIds)
+        availability.reportOutage();
+    } catch (error) {
+      log("could not read the Redis run ids; read again later", "debug", {
         error: String(error),
       });
     }

@@ -15,12 +15,50 @@ export function isReady(connection: RedisConnection) {
   return connection.status === undefined || connection.status === "ready";
 }
 
-/** The servers that hold a connection's data: a cluster's masters, or the one server. */
+/**
+ * The servers that hold a connection's data: the one server, or a cluster's masters. Throws while a
+ * cluster's view is changing (a slot without a master it is connected to), as during a failover, and
+ * asks the cluster for its current view.
+ */
 export function serversOf(connection: RedisConnection): Redis[] {
-  return isCluster(connection) ? connection.nodes("master") : [connection];
+  if (!isCluster(connection)) return [connection];
+  const masters = connection.nodes("master");
+  const connected = new Set(masters.map(nodeKeyOf));
+  const settled =
+    connection.slots.length === slotCount &&
+    connection.slots.every((owners) => connected.has(owners?.[0]));
+  if (!settled) {
+    // The view is refreshed on errors, not on its own: ask for the cluster's current one.
+    connection.refreshSlotsCache();
+    throw new Error("the Redis Cluster's masters are changing");
+  }
+  return masters;
+}
+
+const slotCount = 16384;
+
+/** A server's `host:port`, as a cluster names it. */
+export function nodeKeyOf(server: Redis) {
+  return `${server.options.host}:${server.options.port}`;
 }
 
 /** Whether a server (`host:port`) is the master of any hash slot, as the cluster connection last learnt. */
 export function isMasterOfSlots(cluster: Cluster, nodeKey: string) {
   return cluster.slots.some((owners) => owners?.[0] === nodeKey);
+}
+
+/**
+ * Whether an error says that Redis could not be reached or could not serve (a lost connection, a
+ * cluster without a master for the slot): an outage, not a refusal of the request.
+ */
+export function isRedisOutage(error: unknown) {
+  if (!(error instanceof Error)) return false;
+  return (
+    ["ClusterAllFailedError", "MaxRetriesPerRequestError"].includes(
+      error.name,
+    ) ||
+    /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING)\b|Too many Cluster redirections|Connection is closed/.test(
+      error.message,
+    )
+  );
 }

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { inspect } from "util";
 import { api, Process } from "actionhero";
 
 // The built package: the one whose initializer the application under test runs.
@@ -17,6 +18,11 @@ describe("the package's chat export", () => {
     expect(() => {
       early.presenceKey = () => "x";
     }).toThrow(notRunning);
+  });
+
+  test("before the plugin has initialized, inspecting it is not using it", async () => {
+    expect(() => inspect(early)).not.toThrow();
+    expect(await Promise.resolve(early)).toBe(early);
   });
 
   test("while actionhero runs, it is api.chatRoom, and what was taken early reaches it", async () => {

@@ -21,7 +21,7 @@ describe.each([
     cluster = await TestCluster.start(["node-a", "node-b", "node-c"], backend);
     ({ redis, nodes } = cluster);
     clients = await cluster.connectClients(3);
-  });
+  }, 60_000);
   afterAll(async () => {
     await cluster?.stop();
     await backend?.stop();

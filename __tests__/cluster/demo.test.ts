@@ -46,4 +46,4 @@ test("two demos on one Redis Cluster (REDIS_CLUSTER) are one chat", async () => 
   } finally {
     await redisCluster.stop();
   }
-});
+}, 60_000);

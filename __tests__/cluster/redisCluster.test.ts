@@ -192,7 +192,7 @@ describe("chat on a Redis Cluster: rooms over the shards, a master killed, a nod
       expect(await memberIdsOn(client, busyRoom)).toEqual(ids);
     expect(firstOkAfter()!.sentAt - promotedAt).toBeLessThan(15_000);
     expect(recoveredAt - promotedAt).toBeLessThan(15_000);
-    for (const error of refused) expect(error).toMatch(/unavailable|Cluster/);
+    for (const error of refused) expect(error).toContain("chat is unavailable");
 
     writeArtifact("redis-cluster-failover", {
       promotedAfterMs: promotedAt - killedAt,

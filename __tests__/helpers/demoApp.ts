@@ -18,7 +18,10 @@ export class DemoApp {
     this.url = `http://localhost:${port}/`;
   }
 
-  /** Starts the demo; `REDIS_URL` in `env` puts it on that Redis; `ports`, to start it again where it was. */
+  /**
+   * Starts the demo; `REDIS_URL` in `env` puts it on that Redis, `REDIS_CLUSTER` its chat on that
+   * cluster; `ports`, to start it again where it was.
+   */
   static async start(
     env: Record<string, string> = {},
     ports?: { port: number; socketPort: number },
@@ -36,6 +39,7 @@ export class DemoApp {
     // The demo finds its own config, and runs in memory unless this start asks for a Redis.
     delete childEnv.ACTIONHERO_CONFIG;
     delete childEnv.REDIS_URL;
+    delete childEnv.REDIS_CLUSTER;
     Object.assign(childEnv, env);
     const server = await startNodeProcess(
       path.join(__dirname, "..", "..", "dist", "example", "server.js"),

@@ -11,6 +11,9 @@ const run = promisify(execFile);
 /** How long a master may be unreachable before its replica takes over, in ms (redis-server's default is 15 s). */
 export const clusterNodeTimeout = 1000;
 
+/** How long the cluster may take to form, or a replica to take over, before the test fails and says what it saw. */
+const readyWithin = 30_000;
+
 /**
  * A Redis Cluster of the tests' own: 3 masters and a replica each, real `redis-server`s on free loopback
  * ports, created with `redis-cli --cluster create` and ready (`cluster_state:ok`, every replica in sync).
@@ -74,7 +77,7 @@ export class RedisCluster {
 
   /** Resolves once every live server says the cluster is ok and every master has a replica in sync. */
   async ready() {
-    for (;;) {
+    for (const deadline = Date.now() + readyWithin; ;) {
       const states = await Promise.all(
         this.liveServers().map((server) =>
           this.info(server, "cluster", "info"),
@@ -92,6 +95,10 @@ export class RedisCluster {
         masters.every((info) => /slave0:.*state=online/.test(info))
       )
         return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `the cluster was not ready within ${readyWithin} ms: ${JSON.stringify({ states, replication })}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -140,7 +147,7 @@ export class RedisCluster {
 
   /** Resolves once `server`'s replica has taken over as master of its slots. */
   async promoted(formerMaster: RedisServer) {
-    for (;;) {
+    for (const deadline = Date.now() + readyWithin; ;) {
       const masters = await this.masters();
       if (masters.length === 3 && !masters.includes(formerMaster)) {
         const states = await Promise.all(
@@ -148,6 +155,10 @@ export class RedisCluster {
         );
         if (states.every((info) => /cluster_state:ok/.test(info))) return;
       }
+      if (Date.now() > deadline)
+        throw new Error(
+          `no replica took over from port ${formerMaster.port} within ${readyWithin} ms; masters: ${masters.map((server) => server.port)}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
