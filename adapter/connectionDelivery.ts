@@ -1,4 +1,5 @@
 import { api, log } from "actionhero";
+import type { Socket } from "net";
 import { chatSettings } from "./chatSettings";
 import type { ChatConnection } from "../src/types";
 import {
@@ -10,8 +11,8 @@ import {
 interface PrimusSpark {
   readyState: number;
   emit(event: string, packet: string): boolean;
-  /** The `ws` socket: what it has not sent yet is `bufferedAmount` bytes. */
-  socket?: { bufferedAmount?: number };
+  /** The `ws` socket: what it has not sent yet is `bufferedAmount` bytes; `_socket` is its TCP socket. */
+  socket?: { bufferedAmount?: number; _socket?: Socket };
   primus: {
     spec?: { parser?: string };
     transformers?: { outgoing: unknown[] };
@@ -46,8 +47,28 @@ export const deliverToConnection: DeliverMessage = (connection, message) => {
   if (unsent > chatSettings().maxWriteBuffer)
     return closeSlowReader(connection, unsent);
   if (!sendsJsonAsIs(spark)) return sendPayload(connection, message);
+  const tcpSocket = spark.socket?._socket;
+  if (tcpSocket) corkForThisTurn(tcpSocket);
   spark.emit("outgoing::data", escapeLineSeparators(message));
 };
+
+const corked = new Set<Socket>();
+
+/**
+ * Holds a socket's writes until the messages being handled now have all been handed over, so
+ * that everything a connection is sent in one turn leaves in one system call, not one per frame.
+ */
+function corkForThisTurn(socket: Socket) {
+  if (corked.has(socket)) return;
+  if (corked.size === 0) process.nextTick(uncorkAll);
+  socket.cork();
+  corked.add(socket);
+}
+
+function uncorkAll() {
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+}
 
 function websocketSpark(connection: ChatConnection): PrimusSpark | null {
   if (connection.type !== "websocket") return null;

@@ -226,4 +226,22 @@ describe("websocket clients", () => {
       encoder.mockRestore();
     }
   });
+
+  test("many messages to one connection in one turn (written together) arrive intact, in order, one message each", async () => {
+    await bob.roomAdd("lobby");
+    const messages = Array.from({ length: 50 }, (_, n) => ({
+      n,
+      text: `line ${n}\u2028still ${n}`,
+    }));
+    await Promise.all(
+      messages.map((message) => api.chatRoom.broadcast({}, "lobby", message)),
+    );
+    await bob.hears("lobby", messages[49]);
+    const heard = bob.said
+      .filter(
+        ({ room, message }) => room === "lobby" && typeof message === "object",
+      )
+      .map(({ message }) => message);
+    expect(heard.slice(-50)).toEqual(messages);
+  });
 });
