@@ -1,5 +1,6 @@
 import { api, log } from "actionhero";
 import type { Socket } from "net";
+import { frameWriter, textFrame, type WsSocket } from "./websocketFrames";
 import { chatSettings } from "./chatSettings";
 import type { ChatConnection } from "../src/types";
 import {
@@ -11,8 +12,8 @@ import {
 interface PrimusSpark {
   readyState: number;
   emit(event: string, packet: string): boolean;
-  /** The `ws` socket: what it has not sent yet is `bufferedAmount` bytes; `_socket` is its TCP socket. */
-  socket?: { bufferedAmount?: number; _socket?: Socket };
+  /** The `ws` WebSocket. */
+  socket?: WsSocket;
   primus: {
     spec?: { parser?: string };
     transformers?: { outgoing: unknown[] };
@@ -30,8 +31,8 @@ const sparkClosed = 2;
  * Hands a room message to a connection as the JSON the node already holds, so a message is
  * serialized once per node rather than once per member: the socket server writes it as it is,
  * and a websocket gets it without Primus encoding it again when Primus would have sent exactly
- * that (its JSON parser, no outgoing transformers). Any other connection gets the payload
- * through `connection.sendMessage`. A websocket with more than `maxWriteBuffer` bytes unsent is
+ * that (its JSON parser, no outgoing transformers), as a frame built once per message. Any other
+ * connection gets the payload through `connection.sendMessage`. A websocket with more than `maxWriteBuffer` bytes unsent is
  * closed instead (the socket server does the same for its own).
  */
 export const deliverToConnection: DeliverMessage = (connection, message) => {
@@ -47,9 +48,11 @@ export const deliverToConnection: DeliverMessage = (connection, message) => {
   if (unsent > chatSettings().maxWriteBuffer)
     return closeSlowReader(connection, unsent);
   if (!sendsJsonAsIs(spark)) return sendPayload(connection, message);
-  const tcpSocket = spark.socket?._socket;
-  if (tcpSocket) corkForThisTurn(tcpSocket);
-  spark.emit("outgoing::data", escapeLineSeparators(message));
+  const tcpSocket = frameWriter(spark.socket);
+  if (!tcpSocket)
+    return void spark.emit("outgoing::data", escapeLineSeparators(message));
+  corkForThisTurn(tcpSocket);
+  tcpSocket.write(frameOf(message));
 };
 
 const corked = new Set<Socket>();
@@ -93,6 +96,18 @@ function closeSlowReader(connection: ChatConnection, unsent: number) {
     "warning",
   );
   void Promise.resolve(connection.destroy?.()).catch(() => undefined);
+}
+
+const frames = new WeakMap<RoomMessage, Buffer>();
+
+/** The message's websocket frame, built once however many websocket members receive it. */
+function frameOf(message: RoomMessage) {
+  let frame = frames.get(message);
+  if (frame === undefined) {
+    frame = textFrame(escapeLineSeparators(message));
+    frames.set(message, frame);
+  }
+  return frame;
 }
 
 const escapedJson = new WeakMap<RoomMessage, string>();

@@ -244,4 +244,14 @@ describe("websocket clients", () => {
       .map(({ message }) => message);
     expect(heard.slice(-50)).toEqual(messages);
   });
+
+  test("room messages of every websocket frame length (under 126 bytes, under 64 KiB, more) arrive intact", async () => {
+    await bob.roomAdd("lobby");
+    // In bytes of UTF-8: about 40, about 2,000, and about 80,000 (each "é" is two).
+    const texts = ["short", "medium ".repeat(280), "é".repeat(40_000)];
+    for (const text of texts) {
+      await api.chatRoom.broadcast({}, "lobby", text);
+      expect((await bob.hears("lobby", text)).message).toBe(text);
+    }
+  });
 });
