@@ -1,5 +1,5 @@
 import { api, log } from "actionhero";
-import type { Socket } from "net";
+import { corkForThisTurn } from "./corkForThisTurn";
 import { frameWriter, textFrame, type WsSocket } from "./websocketFrames";
 import { chatSettings } from "./chatSettings";
 import type { ChatConnection } from "../src/types";
@@ -54,24 +54,6 @@ export const deliverToConnection: DeliverMessage = (connection, message) => {
   corkForThisTurn(tcpSocket);
   tcpSocket.write(frameOf(message));
 };
-
-const corked = new Set<Socket>();
-
-/**
- * Holds a socket's writes until the messages being handled now have all been handed over, so
- * that everything a connection is sent in one turn leaves in one system call, not one per frame.
- */
-function corkForThisTurn(socket: Socket) {
-  if (corked.has(socket)) return;
-  if (corked.size === 0) process.nextTick(uncorkAll);
-  socket.cork();
-  corked.add(socket);
-}
-
-function uncorkAll() {
-  for (const socket of corked) socket.uncork();
-  corked.clear();
-}
 
 function websocketSpark(connection: ChatConnection): PrimusSpark | null {
   if (connection.type !== "websocket") return null;

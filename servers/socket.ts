@@ -2,6 +2,7 @@ import * as net from "net";
 import * as tls from "tls";
 import { Server, type Connection } from "actionhero";
 import { chatSettings } from "../adapter/chatSettings";
+import { corkForThisTurn } from "../adapter/corkForThisTurn";
 import { LineReader, type LineEvent } from "../src/socket/lineReader";
 import {
   parseRequest,
@@ -107,6 +108,7 @@ export class SocketServer extends Server {
     if (socket.destroyed || !socket.writable) return;
     if (socket.writableLength > chatSettings().maxWriteBuffer)
       return this.dropSlowReader(connection);
+    corkForThisTurn(socket);
     socket.write(json + "\r\n");
   }
 

@@ -103,6 +103,21 @@ describe("the socket server", () => {
     ).toEqual({ move: "e4" });
   });
 
+  test("many messages to one connection in one turn (written together) arrive intact, in order, one line each", async () => {
+    await api.chatRoom.add("batch");
+    await client.request('{"event": "roomAdd", "room": "batch"}', 1);
+    const messages = Array.from({ length: 50 }, (_, n) => ({ n }));
+    await Promise.all(
+      messages.map((message) => api.chatRoom.broadcast({}, "batch", message)),
+    );
+    await client.hears("batch", messages[49]);
+    expect(
+      client.received
+        .filter((line) => line.room === "batch" && line.context === "user")
+        .map((line) => line.message),
+    ).toEqual(messages);
+  });
+
   test("a word that is not a verb runs the action of that name with the connection's params", async () => {
     await api.chatRoom.add("private:staff");
     expect((await client.request("logIn", 1)).error).toBe(
