@@ -10,6 +10,7 @@ interface BenchRow {
   "deliveries/s": number;
   "said/s": number;
   dropped: number;
+  refused: number;
   [column: string]: unknown;
 }
 
@@ -25,6 +26,7 @@ const columns = [
   "RSS MB idle→peak",
   "said/s",
   "dropped",
+  "refused",
   "limit",
 ];
 
@@ -67,6 +69,7 @@ test("npm run bench counts every delivery: a tiny run of every system and mode d
   for (const row of rows) {
     expect(Object.keys(row)).toEqual(columns);
     expect(row.dropped).toBe(0);
+    expect(row.refused).toBe(0);
     expect(row["said/s"]).toBeGreaterThan(0);
     expect(row["deliveries/s"]).toBeGreaterThan(0);
   }

@@ -4,7 +4,8 @@
 //
 //   npm run bench -- --clients 2000 --room-size 10 --rate 2000 --duration 10 --warmup 3
 //                    --systems baseline,websocket,tcp --modes rate,saturated --window 4 --history 0 --nodes 1
-//                    --redis server (or cluster: chat on a Redis Cluster of 3 masters) --format table (or json)
+//                    --redis server (or cluster: a Redis Cluster of 3 masters; memory: ioredis-mock in the node)
+//                    --format table (or json)
 const { fork, execFileSync } = require("child_process");
 const fs = require("fs");
 const net = require("net");
@@ -34,6 +35,10 @@ function parseOptions(argv) {
     options[key] =
       typeof options[key] === "number" ? Number(argv[i + 1]) : argv[i + 1];
   }
+  if (options.redis === "memory" && options.nodes > 1)
+    throw new Error(
+      "--redis memory is within one node: it cannot be shared by --nodes",
+    );
   if (!["table", "json"].includes(options.format))
     throw new Error(`--format is table or json, not ${options.format}`);
   return options;
@@ -165,6 +170,10 @@ async function run(system, mode, options, redis) {
   const serverCpu = sum(cpuMicros) - cpuBefore;
   const redisCpu = sum(cpuMicros, redis.pids) - redisCpuBefore;
   const { result } = await once(load, (message) => message.result);
+  if (result.refused > 0)
+    console.error(
+      `${system}, ${mode}: says refused: ${result.refusals.join(" | ")}`,
+    );
   clearInterval(sampler);
   load.kill();
   for (const server of servers) {
@@ -184,12 +193,13 @@ async function run(system, mode, options, redis) {
     "max ms": result.max.toFixed(1),
     "server µs/delivery": (serverCpu / deliveries).toFixed(1),
     "redis µs/msg":
-      system === "baseline"
+      system === "baseline" || redis.pids.length === 0
         ? ""
         : (redisCpu / (result.saidPerSecond * options.duration)).toFixed(1),
     "RSS MB idle→peak": `${(idle / 2 ** 20).toFixed(0)}→${(peak / 2 ** 20).toFixed(0)}`,
     "said/s": Math.round(result.saidPerSecond),
     dropped: result.dropped,
+    refused: result.refused,
     limit: result.loadCpuShare > 0.9 ? "load generator" : "",
   };
 }

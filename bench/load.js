@@ -24,6 +24,12 @@ function connect(index) {
       }
       if (typeof message === "object" && message !== null)
         client.onMessage(message);
+      // Primus ends a connection that leaves two of its heartbeats (every 30 s) unanswered.
+      else if (
+        typeof message === "string" &&
+        message.startsWith("primus::ping::")
+      )
+        client.answer(message.replace("primus::ping::", "primus::pong::"));
     };
     if (target.transport === "tcp") {
       const socket = net.connect(target.port, "127.0.0.1", () =>
@@ -53,6 +59,7 @@ function connect(index) {
         socket.send(JSON.stringify({ event: "roomAdd", room }));
       client.say = (room, text) =>
         socket.send(JSON.stringify({ event: "say", room, message: text }));
+      client.answer = (pong) => socket.send(JSON.stringify(pong));
       client.close = () => socket.terminate();
     }
   });
@@ -99,8 +106,15 @@ async function main() {
       `${sender.index}:${sequence++}:${sentAt.toFixed(3)}`,
     );
   };
+  let refused = 0;
+  const refusals = new Set();
   for (const client of clients) {
     client.onMessage = (message) => {
+      if (message.context === "response" && message.error) {
+        refused++;
+        refusals.add(String(message.error));
+        return;
+      }
       if (message.context !== "user" || typeof message.message !== "string")
         return;
       const [from, , sentAtText] = message.message.split(":");
@@ -155,6 +169,8 @@ async function main() {
       max: latencies[latencies.length - 1] ?? NaN,
       saidPerSecond: sentInWindow / duration,
       dropped: sentInWindow * roomSize - deliveredOfWindow,
+      refused,
+      refusals: [...refusals].slice(0, 3),
       loadCpuShare: (cpu.user + cpu.system) / 1000 / (duration * 1000),
     },
   });

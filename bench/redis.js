@@ -1,6 +1,6 @@
-// The Redis the bench's nodes chat on: one redis-server, or a Redis Cluster of three masters
+// The Redis the bench's nodes chat on: one redis-server, a Redis Cluster of three masters
 // (`--redis cluster`; the application's own Redis, actionhero's cache, stays on one redis-server),
-// each on free loopback ports, emptied between runs.
+// each on free loopback ports and emptied between runs, or ioredis-mock in the node (`--redis memory`).
 const { spawn, execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
@@ -39,6 +39,15 @@ const redisCli = (port, ...command) =>
   });
 
 async function startRedis(kind, freePort, track) {
+  if (kind === "memory")
+    return {
+      description:
+        "the in-memory Redis (ioredis-mock, in the node, as `npm start` runs)",
+      pids: [],
+      env: { BENCH_REDIS_MEMORY: "true" },
+      flush: () => undefined,
+      stop: () => undefined,
+    };
   const port = await freePort();
   const server = await startServer(port, [], track);
   const single = {
@@ -51,7 +60,7 @@ async function startRedis(kind, freePort, track) {
   };
   if (kind === "server") return single;
   if (kind !== "cluster")
-    throw new Error(`--redis is server or cluster, not ${kind}`);
+    throw new Error(`--redis is server, cluster or memory, not ${kind}`);
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ah-chat-bench-"));
   const ports = [await freePort(), await freePort(), await freePort()];
   const children = await Promise.all(
