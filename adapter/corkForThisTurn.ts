@@ -1,6 +1,6 @@
 import type { Socket } from "net";
 
-const corked = new Set<Socket>();
+let corked = new Set<Socket>();
 
 /**
  * Holds a socket's writes until the messages being handled now have all been handed over (the next
@@ -15,6 +15,8 @@ export function corkForThisTurn(socket: Socket) {
 }
 
 function uncorkAll() {
-  for (const socket of corked) socket.uncork();
-  corked.clear();
+  // Taken first: a socket corked while these are flushed waits for a flush of its own.
+  const sockets = corked;
+  corked = new Set();
+  for (const socket of sockets) socket.uncork();
 }

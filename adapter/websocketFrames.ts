@@ -6,6 +6,8 @@ export interface WsSocket {
   /** What it has not sent yet, in bytes (its TCP socket's buffer included). */
   bufferedAmount?: number;
   _socket?: Socket;
+  /** The extensions negotiated with the client (`permessage-deflate`, for one). */
+  _extensions?: Record<string, unknown>;
   _sender?: {
     /** 0 while it sends frames as they come (not compressing one, nothing queued). */
     _state?: number;
@@ -21,13 +23,16 @@ const sendingAsTheyCome = 0;
 /**
  * The TCP socket to write a whole frame to, when doing so keeps the order of everything the
  * WebSocket sends: it is open, and its sender holds nothing back (no frame being compressed or
- * queued, no fragmented message under way). Otherwise null: send through the WebSocket.
+ * queued, no fragmented message under way). Otherwise null: send through the WebSocket. A
+ * connection that compresses its messages (permessage-deflate) always goes through the WebSocket,
+ * which compresses them.
  */
 export function frameWriter(ws: WsSocket | undefined): Socket | null {
   const sender = ws?._sender;
   if (
     !ws?._socket ||
     ws.readyState !== open ||
+    Object.keys(ws._extensions ?? {}).length > 0 ||
     sender?._state !== sendingAsTheyCome ||
     sender._queue?.length !== 0 ||
     sender._firstFragment !== true

@@ -1,11 +1,12 @@
 import { chatErrors } from "./errors";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import {
   isCluster,
-  isMasterOfSlots,
   isReady,
   isRedisOutage,
   nodeKeyOf,
+  serversOf,
+  slotMasters,
   type RedisConnection,
 } from "./redisConnection";
 
@@ -21,6 +22,9 @@ export class ChatAvailability {
   private recovering = false;
   private readonly outageListeners = new Set<() => void>();
   private readonly connections: RedisConnection[];
+  /** The `host:port` of the clusters' masters as of the last start or recovery. */
+  private knownMasters = new Set<string>();
+  private readonly stopWatchingServers: (() => void)[];
 
   constructor(
     connections: RedisConnection[],
@@ -29,9 +33,12 @@ export class ChatAvailability {
     this.connections = [...new Set(connections)];
     for (const connection of this.connections) {
       connection.on("close", this.reportOutage);
-      connection.on("-node", this.onServerLost);
+      connection.on("refresh", this.onSlotsLearnt);
       connection.on("ready", this.onReady);
     }
+    this.stopWatchingServers = this.connections
+      .filter(isCluster)
+      .map((cluster) => this.watchServers(cluster));
   }
 
   /** Every connection answers and no recovery is pending. */
@@ -90,9 +97,10 @@ export class ChatAvailability {
   stop() {
     for (const connection of this.connections) {
       connection.off("close", this.reportOutage);
-      connection.off("-node", this.onServerLost);
+      connection.off("refresh", this.onSlotsLearnt);
       connection.off("ready", this.onReady);
     }
+    for (const stopWatching of this.stopWatchingServers) stopWatching();
   }
 
   /** Counts an outage: a connection lost, or a Redis replaced behind connections that stayed up. */
@@ -104,17 +112,51 @@ export class ChatAvailability {
   };
 
   /**
+   * Records the masters of the clusters among the connections (after a start, or a recovery): losing
+   * one of them, or learning of a master that is not one of them, is an outage. Throws while a
+   * cluster's view is changing.
+   */
+  noteMasters() {
+    this.knownMasters = new Set(
+      this.connections
+        .filter(isCluster)
+        .flatMap((cluster) => serversOf(cluster).map(nodeKeyOf)),
+    );
+  }
+
+  /**
    * A cluster stays ready when one of its masters is lost (a replica then takes over): that is an
    * outage. It also drops servers on purpose, which is not: the seeds it connected through at boot,
-   * and servers that no longer hold slots once it has learnt that a replica took over.
+   * and a master it has learnt was replaced (a replica that took over from one that stopped answering
+   * is learnt by `onSlotsLearnt`).
    */
-  private readonly onServerLost = (server: Redis, nodeKey?: string) => {
-    // A cluster names the server with its key; its pool of command connections does not.
-    const key = nodeKey ?? nodeKeyOf(server);
-    const heldSlots = this.connections.some(
-      (connection) => isCluster(connection) && isMasterOfSlots(connection, key),
-    );
-    if (heldSlots && this.connectionsReady) this.reportOutage();
+  private watchServers(cluster: Cluster) {
+    const onServerLost = (server: Redis, nodeKey?: string) => {
+      // A cluster's subscribers name the server with its key; its pool of command connections does not.
+      const key = nodeKey ?? nodeKeyOf(server);
+      if (
+        this.knownMasters.has(key) &&
+        slotMasters(cluster).has(key) &&
+        this.connectionsReady
+      )
+        this.reportOutage();
+    };
+    cluster.on("-node", onServerLost);
+    return () => void cluster.off("-node", onServerLost);
+  }
+
+  /**
+   * A cluster learnt its slots again: a master it did not know (a replica that took over from one that
+   * stopped answering without closing its connections) is an outage, once per recovery.
+   */
+  private readonly onSlotsLearnt = () => {
+    if (this.recovering || this.knownMasters.size === 0) return;
+    const replaced = this.connections
+      .filter(isCluster)
+      .some((cluster) =>
+        [...slotMasters(cluster)].some((key) => !this.knownMasters.has(key)),
+      );
+    if (replaced) this.reportOutage();
   };
 
   private readonly onReady = () => {

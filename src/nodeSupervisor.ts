@@ -48,8 +48,9 @@ export class NodeSupervisor {
   constructor(private readonly parts: NodeSupervisorParts) {}
 
   async start() {
-    const { liveness } = this.parts;
+    const { liveness, availability } = this.parts;
     liveness.redisRunIds = await this.redisRunIds();
+    availability.noteMasters();
     await liveness.register();
     await this.sweep();
     await this.parts.control.notify(nodeReadyNotice, {
@@ -85,7 +86,11 @@ export class NodeSupervisor {
         if (availability.connectionsReady) await this.recover();
         return;
       }
-      if (!(await liveness.refresh())) {
+      const refreshed = await liveness.refresh();
+      // Before anything is read from Redis: a replaced master may lack what this tick would read.
+      await this.checkRedisReplaced();
+      if (availability.needsRecovery) return;
+      if (!refreshed) {
         log(
           "this node's liveness had expired (other nodes may have reaped its members): writing them back",
           "warning",
@@ -102,7 +107,6 @@ export class NodeSupervisor {
         error: String(error),
       });
     }
-    await this.checkRedisReplaced();
   }
 
   /**
@@ -140,6 +144,7 @@ export class NodeSupervisor {
     await pubSub.resubscribe(index.roomNames());
     await membership.restore(restarted);
     liveness.redisRunIds = redisRunIds;
+    availability.noteMasters();
     await liveness.register();
     await control.notify(nodeReadyNotice, {
       redisRunIds: liveness.redisRunIds,

@@ -24,8 +24,9 @@ export function serversOf(connection: RedisConnection): Redis[] {
   if (!isCluster(connection)) return [connection];
   const masters = connection.nodes("master");
   const connected = new Set(masters.map(nodeKeyOf));
+  // Slots no master serves (a cluster that allows partial coverage) are holes: `every` skips them.
   const settled =
-    connection.slots.length === slotCount &&
+    connection.slots.length > 0 &&
     connection.slots.every((owners) => connected.has(owners?.[0]));
   if (!settled) {
     // The view is refreshed on errors, not on its own: ask for the cluster's current one.
@@ -35,16 +36,14 @@ export function serversOf(connection: RedisConnection): Redis[] {
   return masters;
 }
 
-const slotCount = 16384;
-
 /** A server's `host:port`, as a cluster names it. */
 export function nodeKeyOf(server: Redis) {
   return `${server.options.host}:${server.options.port}`;
 }
 
-/** Whether a server (`host:port`) is the master of any hash slot, as the cluster connection last learnt. */
-export function isMasterOfSlots(cluster: Cluster, nodeKey: string) {
-  return cluster.slots.some((owners) => owners?.[0] === nodeKey);
+/** The `host:port` of each server the cluster connection last learnt to be the master of a slot. */
+export function slotMasters(cluster: Cluster): Set<string> {
+  return new Set(cluster.slots.map((owners) => owners?.[0]));
 }
 
 /**

@@ -132,6 +132,16 @@ export class RedisCluster {
     ];
   }
 
+  /** A room name, `candidate-<n>`, whose key `keyOf(room)` is on a master with a replica in sync. */
+  async roomOnMasterWithReplica(keyOf: (room: string) => string) {
+    for (let n = 0; ; n++) {
+      const room = `candidate-${n}`;
+      const master = await this.masterOf(keyOf(room));
+      const replication = await this.info(master, "info", "replication");
+      if (/slave0:.*state=online/.test(replication)) return room;
+    }
+  }
+
   /** The masters now, from the cluster's own view. */
   async masters(): Promise<RedisServer[]> {
     const roles = await Promise.all(
@@ -184,6 +194,9 @@ export class RedisCluster {
       port: server.port,
       lazyConnect: true,
       maxRetriesPerRequest: 0,
+      // A frozen (SIGSTOPped) server accepts connections and never answers.
+      connectTimeout: 500,
+      commandTimeout: 500,
       retryStrategy: () => null,
     });
     try {

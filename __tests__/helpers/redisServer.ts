@@ -26,6 +26,7 @@ export interface RedisServerOptions {
 /** A real redis-server of the tests' own, on a free port; it can be stopped and started again on that port. */
 export class RedisServer {
   private process?: ChildProcess;
+  private frozen = false;
 
   private constructor(
     readonly port: number,
@@ -75,10 +76,15 @@ export class RedisServer {
     this.process = child;
   }
 
-  /** The process is up (started, and not stopped or killed since). */
+  /** The process is up and answering (started, and not frozen, stopped or killed since). */
   get running() {
     const child = this.process;
-    return !!child && child.exitCode === null && child.signalCode === null;
+    return (
+      !!child &&
+      !this.frozen &&
+      child.exitCode === null &&
+      child.signalCode === null
+    );
   }
 
   client() {
@@ -87,6 +93,11 @@ export class RedisServer {
       port: this.port,
       lazyConnect: false,
     });
+  }
+
+  /** Stops it with SIGSTOP: its connections stay open and it answers nothing, as when a machine hangs. */
+  async freeze() {
+    this.frozen = this.process?.kill("SIGSTOP") ?? false;
   }
 
   /** Kills it with SIGKILL: it writes nothing out and tells nobody, as when a machine dies. */
@@ -100,6 +111,9 @@ export class RedisServer {
   stop(): Promise<void> {
     const child = this.process;
     if (!child) return Promise.resolve();
-    return stopChildProcess(child, () => child.kill("SIGTERM"));
+    // A frozen server would only act on SIGTERM once thawed.
+    return stopChildProcess(child, () =>
+      child.kill(this.frozen ? "SIGKILL" : "SIGTERM"),
+    );
   }
 }
