@@ -44,8 +44,9 @@ export function chatRedisConnections(
   if (redis && "cluster" in redis) {
     const { nodes } = redis.cluster;
     const options: ClusterOptions = {
-      // ioredis learns of a replica taking over from errors only; this learns it on its own too.
-      slotsRefreshInterval: 5000,
+      // ioredis learns of a replica taking over from errors only; this learns it within a second, so
+      // the nodes recover at about the same time (well inside one another's nodeTimeout).
+      slotsRefreshInterval: 1000,
       ...redis.cluster.options,
     };
     const client = new Cluster(nodes, options);
