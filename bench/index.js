@@ -44,13 +44,22 @@ function parseOptions(argv) {
   return options;
 }
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+/** Ports handed out so far: the system may offer a port again as soon as it is closed. */
+const handedOut = new Set();
+
+async function freePort() {
+  for (;;) {
+    const port = await new Promise((resolve) => {
+      const server = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address();
+        server.close(() => resolve(port));
+      });
     });
-  });
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
 
 /** Every process the bench starts: none outlives it, whatever happens. */
 const children = new Set();

@@ -3,8 +3,20 @@ import * as net from "net";
 import Redis from "ioredis";
 import { stopChildProcess } from "./childProcess";
 
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: the system may offer a port again as soon as it is closed. */
+const handedOut = new Set<number>();
+
+/** A port nothing listens on right now, and not handed out before by this process. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await portTheSystemOffers();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function portTheSystemOffers(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
