@@ -1,3 +1,5 @@
+import { EventEmitter } from "events";
+import { setTimeout as pace } from "timers/promises";
 import { writeArtifact } from "../helpers/artifacts";
 import { ClusterNode } from "../helpers/clusterNode";
 import { RedisCluster } from "../helpers/redisCluster";
@@ -8,10 +10,8 @@ import type { WebsocketTestClient } from "../helpers/websocketClient";
 const nodeTimeout = 3000;
 const roomCount = 30;
 const busyRoom = "busy";
-/** A say every this many ms from each sender: steady traffic, well under the say rate limit. */
+/** A say every this many ms from each sender (the pace of the traffic): well under the say rate limit. */
 const sayInterval = 20;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("chat on a Redis Cluster: rooms over the shards, a master killed, a node killed", () => {
   let redisCluster: RedisCluster;
@@ -143,37 +143,52 @@ describe("chat on a Redis Cluster: rooms over the shards, a master killed, a nod
     // Two senders on two nodes say numbered messages, one after another, until told to stop.
     const answeredOk: { text: string; sentAt: number }[] = [];
     const refused: string[] = [];
+    const answers = new EventEmitter();
+    /** Resolves once the says answered OK so far satisfy `condition`. */
+    const answered = (condition: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!condition()) return;
+          answers.off("ok", check);
+          resolve();
+        };
+        answers.on("ok", check);
+        check();
+      });
     let sending = true;
     const send = async (sender: WebsocketTestClient, senderName: string) => {
       for (let n = 0; sending; n++) {
         const text = `${senderName}-${n}`;
         const sentAt = Date.now();
         const response = await sender.say(room, text);
-        if (response.status === "OK") answeredOk.push({ text, sentAt });
-        else refused.push(String(response.error));
-        await pause(sayInterval);
+        if (response.status === "OK") {
+          answeredOk.push({ text, sentAt });
+          answers.emit("ok");
+        } else refused.push(String(response.error));
+        await pace(sayInterval);
       }
     };
     const senders = [send(clients[0], "a"), send(clients[1], "b")];
-    while (answeredOk.length < 20) await pause(sayInterval);
+    await answered(() => answeredOk.length >= 20);
 
     // Every node sees the master replaced (by its connections, or by the masters' run ids) and recovers.
     const recovered = cluster.nodes.map((node) =>
       node.printed("chat recovered after Redis was unreachable"),
     );
+    const takenOver = redisCluster.replicaTakesOver(master);
     await stopMaster(master);
     const stoppedAt = Date.now();
-    await redisCluster.promoted(master);
+    await takenOver;
     const promotedAt = Date.now();
     const firstOkAfter = () =>
       answeredOk.find(({ sentAt }) => sentAt > promotedAt);
-    while (!firstOkAfter()) await pause(sayInterval);
+    await answered(() => firstOkAfter() !== undefined);
     const flowingAgainAt = Date.now();
     await Promise.all(recovered);
     const recoveredAt = Date.now();
     // A while more of traffic after the failover.
     const target = answeredOk.length + 40;
-    while (answeredOk.length < target) await pause(sayInterval);
+    await answered(() => answeredOk.length >= target);
     sending = false;
     await Promise.all(senders);
 

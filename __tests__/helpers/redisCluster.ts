@@ -11,8 +11,20 @@ const run = promisify(execFile);
 /** How long a master may be unreachable before its replica takes over, in ms (redis-server's default is 15 s). */
 export const clusterNodeTimeout = 1000;
 
-/** How long the cluster may take to form, or a replica to take over, before the test fails and says what it saw. */
+/** How long the cluster may take to form, or a replica to take over, before the test fails and says so. */
 const readyWithin = 30_000;
+
+/** `event`, or a failure naming what did not happen within `readyWithin`. */
+function withinDeadline<T>(event: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`waited ${readyWithin} ms for ${what}`)),
+      readyWithin,
+    );
+  });
+  return Promise.race([event, deadline]).finally(() => clearTimeout(timer));
+}
 
 /**
  * A Redis Cluster of the tests' own: 3 masters and a replica each, real `redis-server`s on free loopback
@@ -45,6 +57,7 @@ export class RedisCluster {
       ),
     );
     const cluster = new RedisCluster(servers, directory);
+    const formed = cluster.formed();
     await run("redis-cli", [
       "--cluster",
       "create",
@@ -53,7 +66,7 @@ export class RedisCluster {
       "1",
       "--cluster-yes",
     ]);
-    await cluster.ready();
+    await formed;
     return cluster;
   }
 
@@ -75,32 +88,27 @@ export class RedisCluster {
     return new Cluster(this.nodes);
   }
 
-  /** Resolves once every live server says the cluster is ok and every master has a replica in sync. */
-  async ready() {
-    for (const deadline = Date.now() + readyWithin; ;) {
-      const states = await Promise.all(
-        this.liveServers().map((server) =>
-          this.info(server, "cluster", "info"),
-        ),
-      );
-      const replication = await Promise.all(
-        this.liveServers().map((server) =>
-          this.info(server, "info", "replication"),
-        ),
-      );
-      const masters = replication.filter((info) => /role:master/.test(info));
-      if (
-        states.every((info) => /cluster_state:ok/.test(info)) &&
-        masters.length === 3 &&
-        masters.every((info) => /slave0:.*state=online/.test(info))
-      )
-        return;
-      if (Date.now() > deadline)
-        throw new Error(
-          `the cluster was not ready within ${readyWithin} ms: ${JSON.stringify({ states, replication })}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  /**
+   * Resolves once, from now on, every server has logged that the cluster is ok and three replicas
+   * that they are in sync with their masters.
+   */
+  private formed() {
+    const logged = this.servers.map((server) => server.logged);
+    const clusterOk = this.servers.map((server, n) =>
+      server.printed("Cluster state changed: ok", logged[n]),
+    );
+    let synced = 0;
+    const replicasSynced = new Promise<void>((resolve) =>
+      this.servers.forEach((server, n) =>
+        server
+          .printed("MASTER <-> REPLICA sync: Finished with success", logged[n])
+          .then(() => ++synced === 3 && resolve()),
+      ),
+    );
+    return withinDeadline(
+      Promise.all([...clusterOk, replicasSynced]),
+      "the cluster to form, with a replica in sync for each master",
+    );
   }
 
   /** The server that is master of the hash slot of `key`. */
@@ -155,22 +163,18 @@ export class RedisCluster {
       .map(({ server }) => server);
   }
 
-  /** Resolves once `server`'s replica has taken over as master of its slots. */
-  async promoted(formerMaster: RedisServer) {
-    for (const deadline = Date.now() + readyWithin; ;) {
-      const masters = await this.masters();
-      if (masters.length === 3 && !masters.includes(formerMaster)) {
-        const states = await Promise.all(
-          masters.map((server) => this.info(server, "cluster", "info")),
-        );
-        if (states.every((info) => /cluster_state:ok/.test(info))) return;
-      }
-      if (Date.now() > deadline)
-        throw new Error(
-          `no replica took over from port ${formerMaster.port} within ${readyWithin} ms; masters: ${masters.map((server) => server.port)}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  /**
+   * Resolves once a replica has won the election to take over from `master`: call it before the
+   * master is stopped, frozen or killed.
+   */
+  replicaTakesOver(master: RedisServer) {
+    const others = this.servers.filter((server) => server !== master);
+    return withinDeadline(
+      Promise.race(
+        others.map((server) => server.printed("Failover election won")),
+      ),
+      `a replica to take over from port ${master.port}`,
+    );
   }
 
   async stop() {

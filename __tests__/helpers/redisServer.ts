@@ -39,6 +39,8 @@ export interface RedisServerOptions {
 export class RedisServer {
   private process?: ChildProcess;
   private frozen = false;
+  /** What the server has logged since it was last launched. */
+  private output = "";
 
   private constructor(
     readonly port: number,
@@ -67,8 +69,9 @@ export class RedisServer {
       ...persistence,
       ...serverArguments,
     ]);
+    this.output = "";
+    child.stdout.on("data", (chunk: Buffer) => (this.output += chunk));
     await new Promise<void>((resolve, reject) => {
-      let output = "";
       child.on("error", (error) =>
         reject(
           new Error(
@@ -77,15 +80,35 @@ export class RedisServer {
         ),
       );
       child.on("exit", (code) =>
-        reject(new Error(`redis-server exited with ${code}: ${output}`)),
+        reject(new Error(`redis-server exited with ${code}: ${this.output}`)),
       );
-      child.stdout.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("Ready to accept connections")) resolve();
-      });
+      this.process = child;
+      this.printed("Ready to accept connections", 0).then(resolve);
     });
     child.removeAllListeners("exit");
-    this.process = child;
+  }
+
+  /**
+   * Resolves once the server logs `text` after position `from` of what it has logged (by default:
+   * from now on), as `Cluster state changed: ok`.
+   */
+  printed(text: string, from = this.output.length): Promise<void> {
+    const stdout = this.process?.stdout;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.output.indexOf(text, from) < 0) return;
+        stdout?.off("data", check);
+        resolve();
+      };
+      // Registered after the listener that appends to `output`, so it sees each chunk appended.
+      stdout?.on("data", check);
+      check();
+    });
+  }
+
+  /** How much the server has logged: a position to wait for a line from. */
+  get logged() {
+    return this.output.length;
   }
 
   /** The process is up and answering (started, and not frozen, stopped or killed since). */
