@@ -6,7 +6,7 @@ export interface WsSocket {
   /** What it has not sent yet, in bytes (its TCP socket's buffer included). */
   bufferedAmount?: number;
   _socket?: Socket;
-  /** The extensions negotiated with the client (`permessage-deflate`, for one). */
+  /** The extensions negotiated with the client (`permessage-deflate` is the one `ws` has). */
   _extensions?: Record<string, unknown>;
   _sender?: {
     /** 0 while it sends frames as they come (not compressing one, nothing queued). */
@@ -32,7 +32,7 @@ export function frameWriter(ws: WsSocket | undefined): Socket | null {
   if (
     !ws?._socket ||
     ws.readyState !== open ||
-    Object.keys(ws._extensions ?? {}).length > 0 ||
+    ws._extensions?.["permessage-deflate"] !== undefined ||
     sender?._state !== sendingAsTheyCome ||
     sender._queue?.length !== 0 ||
     sender._firstFragment !== true
