@@ -99,12 +99,11 @@ async function main() {
   let deliveredOfWindow = 0;
   let sequence = 0;
   const say = (sender) => {
-    const sentAt = now();
-    if (sentAt >= windowStart && sentAt < windowEnd) sentInWindow++;
-    sender.say(
-      roomOf(sender),
-      `${sender.index}:${sequence++}:${sentAt.toFixed(3)}`,
-    );
+    // The time as the message carries it, so that it is counted in the window it is received for.
+    const sentAt = now().toFixed(3);
+    if (Number(sentAt) >= windowStart && Number(sentAt) < windowEnd)
+      sentInWindow++;
+    sender.say(roomOf(sender), `${sender.index}:${sequence++}:${sentAt}`);
   };
   let refused = 0;
   const refusals = new Set();
