@@ -10,6 +10,7 @@ interface BenchRow {
   "deliveries/s": number;
   "said/s": number;
   dropped: number;
+  lost: number;
   refused: number;
   [column: string]: unknown;
 }
@@ -22,10 +23,13 @@ const columns = [
   "p99 ms",
   "max ms",
   "server µs/delivery",
+  "writes/delivery",
   "redis µs/msg",
   "RSS MB idle→peak",
+  "redis out KB",
   "said/s",
   "dropped",
+  "lost",
   "refused",
   "limit",
 ];
@@ -69,8 +73,10 @@ test("npm run bench counts every delivery: a tiny run of every system and mode d
   for (const row of rows) {
     expect(Object.keys(row)).toEqual(columns);
     expect(row.dropped).toBe(0);
+    expect(row.lost).toBe(0);
     expect(row.refused).toBe(0);
     expect(row["said/s"]).toBeGreaterThan(0);
     expect(row["deliveries/s"]).toBeGreaterThan(0);
+    expect(Number(row["writes/delivery"])).toBeGreaterThan(0);
   }
 }, 120_000);

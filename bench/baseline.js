@@ -1,6 +1,7 @@
 // The ceiling: a bare `ws` server with rooms as Sets, each message serialized once and the same text
 // sent to every member. Speaks the benchmark's subset of the plugin's websocket protocol.
 const { WebSocketServer } = require("ws");
+const { answerProfileRequests } = require("./profile");
 
 const rooms = new Map();
 const server = new WebSocketServer({ port: Number(process.env.PORT) }, () =>
@@ -30,7 +31,13 @@ server.on("connection", (socket) => {
         sentAt: Date.now(),
       });
       for (const member of members) member.send(text);
-      socket.send(JSON.stringify({ status: "OK", context: "response" }));
+      socket.send(
+        JSON.stringify({
+          status: "OK",
+          context: "response",
+          messageId: request.messageId,
+        }),
+      );
     }
   });
   socket.on("close", () => {
@@ -38,3 +45,4 @@ server.on("connection", (socket) => {
   });
 });
 process.on("message", (message) => message === "stop" && process.exit(0));
+answerProfileRequests();

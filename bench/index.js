@@ -5,12 +5,13 @@
 //   npm run bench -- --clients 2000 --room-size 10 --rate 2000 --duration 10 --warmup 3
 //                    --systems baseline,websocket,tcp --modes rate,saturated --window 4 --history 0 --nodes 1
 //                    --redis server (or cluster: a Redis Cluster of 3 masters; memory: ioredis-mock in the node)
-//                    --format table (or json)
+//                    --format table (or json) --profile DIR (CPU profiles of the servers over the measured window)
 const { fork, execFileSync } = require("child_process");
 const fs = require("fs");
 const net = require("net");
 const path = require("path");
 const { startRedis } = require("./redis");
+const { topSelfTime } = require("./profile");
 
 function parseOptions(argv) {
   const options = {
@@ -24,6 +25,7 @@ function parseOptions(argv) {
     nodes: 1,
     redis: "server",
     format: "table",
+    profile: "",
     systems: "baseline,websocket,tcp",
     modes: "rate,saturated",
   };
@@ -81,6 +83,14 @@ function cpuMicros(pid) {
     .split(") ")[1]
     .split(" ");
   return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e6;
+}
+
+/** Write system calls a process has made so far (write, writev: Linux /proc). */
+function writeCalls(pid) {
+  const match = /syscw:\s+(\d+)/.exec(
+    fs.readFileSync(`/proc/${pid}/io`, "utf8"),
+  );
+  return match ? Number(match[1]) : 0;
 }
 
 /** Resident set of a process, in bytes. */
@@ -173,23 +183,46 @@ async function run(system, mode, options, redis) {
   const sampler = setInterval(() => (peak = Math.max(peak, sum(rss))), 100);
   load.send("go");
   await once(load, (message) => message.measuring);
+  if (options.profile)
+    servers.forEach((server) => server.child.send({ profile: "start" }));
   const cpuBefore = sum(cpuMicros);
+  const writesBefore = sum(writeCalls);
   const redisCpuBefore = sum(cpuMicros, redis.pids);
+  const outputBuffers = redis.sampleOutputBuffers();
   await once(load, (message) => message.measured);
   const serverCpu = sum(cpuMicros) - cpuBefore;
+  const serverWrites = sum(writeCalls) - writesBefore;
   const redisCpu = sum(cpuMicros, redis.pids) - redisCpuBefore;
+  const profiles = options.profile
+    ? await Promise.all(
+        servers.map((server, n) => {
+          const file = path.resolve(
+            options.profile,
+            `${system}-${mode}-${n}.cpuprofile`,
+          );
+          server.child.send({ profile: "stop", path: file });
+          return once(server.child, (message) => message.profiled === file);
+        }),
+      ).then((answers) => answers.map((answer) => answer.profiled))
+    : [];
+  const exited = new Promise((resolve) => load.once("exit", resolve));
   const { result } = await once(load, (message) => message.result);
+  const outputBufferPeak = outputBuffers.stop();
   if (result.refused > 0)
     console.error(
       `${system}, ${mode}: says refused: ${result.refusals.join(" | ")}`,
     );
   clearInterval(sampler);
-  load.kill();
+  await exited;
   for (const server of servers) {
     server.child.send("stop");
     await new Promise((resolve) => server.child.once("exit", resolve));
   }
   const deliveries = result.deliveriesPerSecond * options.duration;
+  for (const file of profiles)
+    console.error(
+      `${system}, ${mode}: top self time over the measured window (${file})\n${topSelfTime(file).join("\n")}`,
+    );
   return {
     system: count > 1 ? `${system} (${count} nodes)` : system,
     mode:
@@ -201,13 +234,19 @@ async function run(system, mode, options, redis) {
     "p99 ms": result.p99.toFixed(1),
     "max ms": result.max.toFixed(1),
     "server µs/delivery": (serverCpu / deliveries).toFixed(1),
+    "writes/delivery": (serverWrites / deliveries).toFixed(2),
     "redis µs/msg":
       system === "baseline" || redis.pids.length === 0
         ? ""
         : (redisCpu / (result.saidPerSecond * options.duration)).toFixed(1),
     "RSS MB idle→peak": `${(idle / 2 ** 20).toFixed(0)}→${(peak / 2 ** 20).toFixed(0)}`,
+    "redis out KB":
+      outputBufferPeak === undefined
+        ? ""
+        : (outputBufferPeak / 1024).toFixed(0),
     "said/s": Math.round(result.saidPerSecond),
     dropped: result.dropped,
+    lost: result.lost,
     refused: result.refused,
     limit: result.loadCpuShare > 0.9 ? "load generator" : "",
   };
@@ -215,6 +254,7 @@ async function run(system, mode, options, redis) {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  if (options.profile) fs.mkdirSync(options.profile, { recursive: true });
   const redis = await startRedis(options.redis, freePort, track);
   const rows = [];
   try {

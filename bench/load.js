@@ -2,7 +2,9 @@
 // i on node i % (number of `targets`), so that a room spans the nodes. The first of each room says,
 // at a fixed total `rate` or (rate 0) saturated: each sender keeps `window` messages on their way
 // and says the next when one of its own comes back. Every member measures each message's latency
-// from the time written into it. Talks to the parent over IPC.
+// from the time written into it, and each say answered OK is checked off against its deliveries: one
+// that did not reach every member of its room is lost. Talks to the parent over IPC, and ends itself
+// once it has reported (so that `--cpu-prof` profiles it too).
 const net = require("net");
 const WebSocket = require("ws");
 const { performance } = require("perf_hooks");
@@ -14,7 +16,8 @@ const now = () => performance.timeOrigin + performance.now();
 function connect(index) {
   const target = options.targets[index % options.targets.length];
   return new Promise((resolve, reject) => {
-    const client = { index, onMessage: () => undefined };
+    // Each request's messageId: the socket server numbers a connection's requests from 1 itself.
+    const client = { index, requests: 0, onMessage: () => undefined };
     const receive = (text) => {
       let message;
       try {
@@ -47,8 +50,14 @@ function connect(index) {
         }
       });
       socket.on("error", reject);
-      client.roomAdd = (room) => socket.write(`roomAdd ${room}\n`);
-      client.say = (room, text) => socket.write(`say ${room} ${text}\n`);
+      client.roomAdd = (room) => {
+        client.requests++;
+        socket.write(`roomAdd ${room}\n`);
+      };
+      client.say = (room, text) => {
+        socket.write(`say ${room} ${text}\n`);
+        return ++client.requests;
+      };
       client.close = () => socket.destroy();
     } else {
       const socket = new WebSocket(target.url);
@@ -57,8 +66,13 @@ function connect(index) {
       socket.on("error", reject);
       client.roomAdd = (room) =>
         socket.send(JSON.stringify({ event: "roomAdd", room }));
-      client.say = (room, text) =>
-        socket.send(JSON.stringify({ event: "say", room, message: text }));
+      client.say = (room, text) => {
+        const messageId = ++client.requests;
+        socket.send(
+          JSON.stringify({ event: "say", room, message: text, messageId }),
+        );
+        return messageId;
+      };
       client.answer = (pong) => socket.send(JSON.stringify(pong));
       client.close = () => socket.terminate();
     }
@@ -95,30 +109,49 @@ async function main() {
   let windowEnd = Infinity;
   const latencies = [];
   let delivered = 0;
-  let sentInWindow = 0;
   let deliveredOfWindow = 0;
   let sequence = 0;
+  /** Per say waiting for its answer, by sender and messageId: the message's key. */
+  const unanswered = new Map(clients.map((client) => [client, new Map()]));
+  /** Per message said (its `sender:sequence` key): the members it has reached so far. */
+  const reached = new Map();
+  const answeredOk = [];
+  const saidInWindow = new Set();
+  let refusedInWindow = 0;
+  let lastDeliveryAt = now();
   const say = (sender) => {
     // The time as the message carries it, so that it is counted in the window it is received for.
     const sentAt = now().toFixed(3);
+    const key = `${sender.index}:${sequence++}`;
     if (Number(sentAt) >= windowStart && Number(sentAt) < windowEnd)
-      sentInWindow++;
-    sender.say(roomOf(sender), `${sender.index}:${sequence++}:${sentAt}`);
+      saidInWindow.add(key);
+    reached.set(key, 0);
+    const messageId = sender.say(roomOf(sender), `${key}:${sentAt}`);
+    unanswered.get(sender).set(messageId, key);
   };
   let refused = 0;
   const refusals = new Set();
   for (const client of clients) {
     client.onMessage = (message) => {
-      if (message.context === "response" && message.error) {
-        refused++;
-        refusals.add(String(message.error));
+      if (message.context === "response") {
+        const key = unanswered.get(client).get(message.messageId);
+        if (key === undefined) return;
+        unanswered.get(client).delete(message.messageId);
+        if (message.error) {
+          refused++;
+          if (saidInWindow.has(key)) refusedInWindow++;
+          refusals.add(String(message.error));
+        } else answeredOk.push(key);
         return;
       }
       if (message.context !== "user" || typeof message.message !== "string")
         return;
-      const [from, , sentAtText] = message.message.split(":");
+      const [from, seq, sentAtText] = message.message.split(":");
+      const key = `${from}:${seq}`;
+      reached.set(key, (reached.get(key) ?? 0) + 1);
       const sentAt = Number(sentAtText);
       const receivedAt = now();
+      lastDeliveryAt = receivedAt;
       if (receivedAt >= windowStart && receivedAt < windowEnd) delivered++;
       if (sentAt >= windowStart && sentAt < windowEnd) {
         deliveredOfWindow++;
@@ -153,26 +186,33 @@ async function main() {
   phase = "done";
   clearInterval(timer);
   process.send({ measured: true });
-  // What was said in the window and is still on its way gets a second to arrive.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // What was said and is still on its way (in the senders' sockets, when the server was behind)
+  // arrives until the connections are quiet for half a second, or for at most a minute.
+  const settleBy = now() + 60_000;
+  while (now() - lastDeliveryAt < 500 && now() < settleBy)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   latencies.sort((a, b) => a - b);
   const at = (q) =>
     latencies[
       Math.min(latencies.length - 1, Math.floor(latencies.length * q))
     ] ?? NaN;
-  process.send({
+  const message = {
     result: {
       deliveriesPerSecond: delivered / duration,
       p50: at(0.5),
       p99: at(0.99),
       max: latencies[latencies.length - 1] ?? NaN,
-      saidPerSecond: sentInWindow / duration,
-      dropped: sentInWindow * roomSize - deliveredOfWindow,
+      saidPerSecond: saidInWindow.size / duration,
+      // A refused say is not expected anywhere.
+      dropped:
+        (saidInWindow.size - refusedInWindow) * roomSize - deliveredOfWindow,
+      lost: answeredOk.filter((key) => reached.get(key) < roomSize).length,
       refused,
       refusals: [...refusals].slice(0, 3),
       loadCpuShare: (cpu.user + cpu.system) / 1000 / (duration * 1000),
     },
-  });
+  };
+  process.send(message, () => process.exit(0));
   for (const client of clients) client.close();
 }
 

@@ -3,6 +3,7 @@
 // each on free loopback ports and emptied between runs, or ioredis-mock in the node (`--redis memory`).
 const { spawn, execFileSync } = require("child_process");
 const fs = require("fs");
+const net = require("net");
 const os = require("os");
 const path = require("path");
 
@@ -33,6 +34,34 @@ function startServer(port, extraArguments, track) {
   });
 }
 
+/**
+ * Samples, every 100 ms, the largest output buffer Redis holds for any client (the subscriber of a
+ * node that is behind is the one that grows) on the given servers; `stop()` resolves the peak in bytes.
+ */
+function sampleOutputBuffers(ports) {
+  const sockets = ports.map((port) => net.connect(port, "127.0.0.1"));
+  let peak = 0;
+  for (const socket of sockets) {
+    socket.setEncoding("utf8");
+    socket.on("data", (text) => {
+      const match = /client_recent_max_output_buffer:(\d+)/.exec(text);
+      if (match) peak = Math.max(peak, Number(match[1]));
+    });
+    socket.on("error", () => undefined);
+  }
+  const timer = setInterval(
+    () => sockets.forEach((socket) => socket.write("INFO clients\r\n")),
+    100,
+  );
+  return {
+    stop() {
+      clearInterval(timer);
+      sockets.forEach((socket) => socket.destroy());
+      return peak;
+    },
+  };
+}
+
 const redisCli = (port, ...command) =>
   execFileSync("redis-cli", ["-p", String(port), ...command], {
     encoding: "utf8",
@@ -46,6 +75,7 @@ async function startRedis(kind, freePort, track) {
       pids: [],
       env: { BENCH_REDIS_MEMORY: "true" },
       flush: () => undefined,
+      sampleOutputBuffers: () => ({ stop: () => undefined }),
       stop: () => undefined,
     };
   const port = await freePort();
@@ -56,6 +86,7 @@ async function startRedis(kind, freePort, track) {
     pids: [server.pid],
     env: { REDIS_PORT: String(port) },
     flush: () => redisCli(port, "flushall"),
+    sampleOutputBuffers: () => sampleOutputBuffers([port]),
     stop: () => server.kill(),
   };
   if (kind === "server") return single;
@@ -107,6 +138,7 @@ async function startRedis(kind, freePort, track) {
       single.flush();
       ports.forEach((port) => redisCli(port, "flushall"));
     },
+    sampleOutputBuffers: () => sampleOutputBuffers(ports),
     stop: () => {
       single.stop();
       children.forEach((child) => child.kill());

@@ -1,5 +1,6 @@
 // The benchmark's actionhero node: the plugin on a real Redis (REDIS_PORT), nothing else.
 const { Process } = require("actionhero");
+const { answerProfileRequests } = require("../profile");
 
 const node = new Process();
 node.start().then(() => process.send?.({ ready: true }));
@@ -9,3 +10,4 @@ process.on("message", async (message) => {
     process.exit(0);
   }
 });
+answerProfileRequests();
