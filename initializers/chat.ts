@@ -12,6 +12,7 @@ import {
   takeWebsocketFramesInTurn,
 } from "../adapter/guardWebsocketInput";
 import { deliverToConnection } from "../adapter/connectionDelivery";
+import { coalesceWebsocketAnswers } from "../adapter/websocketAnswers";
 import { ChatEngine } from "../src/chatEngine";
 import { resolveChatConfig } from "../src/config";
 import type { LogLevel } from "../src/types";
@@ -24,7 +25,8 @@ export class ChatInitializer extends Initializer {
   private redis?: ChatRedisConnections;
   private engine?: ChatEngine;
   private unroute?: () => void;
-  private unguard?: () => void;
+  /** Undoes what the plugin wrapped of actionhero's websocket server. */
+  private unwrapWebsocketServer?: () => void;
   private unlogErrors?: () => void;
 
   constructor() {
@@ -91,7 +93,12 @@ export class ChatInitializer extends Initializer {
     delete api.redis.subscriptionHandlers.chat;
     await this.engine.start();
     // The servers exist by now (all initializers have run), and start after this.
-    this.unguard = guardWebsocketInput();
+    const unguard = guardWebsocketInput();
+    const uncoalesce = coalesceWebsocketAnswers();
+    this.unwrapWebsocketServer = () => {
+      unguard();
+      uncoalesce();
+    };
     const { inMemory } = this.redis;
     log(
       `[chat] ah-chat-plugin started: rooms in ${describeRedis(this.redis, "client")}, messages through ${describeRedis(this.redis, "subscriber")}`,
@@ -108,13 +115,13 @@ export class ChatInitializer extends Initializer {
   async stop() {
     await this.engine?.stop();
     this.unroute?.();
-    this.unguard?.();
+    this.unwrapWebsocketServer?.();
     this.disconnectOwned();
     this.unlogErrors?.();
     this.engine = undefined;
     this.unroute = undefined;
     this.unlogErrors = undefined;
-    this.unguard = undefined;
+    this.unwrapWebsocketServer = undefined;
     this.redis = undefined;
   }
 

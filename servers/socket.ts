@@ -2,7 +2,7 @@ import * as net from "net";
 import * as tls from "tls";
 import { Server, type Connection } from "actionhero";
 import { chatSettings } from "../adapter/chatSettings";
-import { corkForThisTurn } from "../adapter/corkForThisTurn";
+import { corkForThisTurn } from "../src/corkForThisTurn";
 import { LineReader, type LineEvent } from "../src/socket/lineReader";
 import {
   parseRequest,

@@ -1,5 +1,9 @@
 import type { ChatKeys } from "./keys";
-import { isCluster, type RedisConnection } from "./redisConnection";
+import {
+  coalesceCommandsForThisTurn,
+  isCluster,
+  type RedisConnection,
+} from "./redisConnection";
 
 export interface PubSubHandlers {
   onRoomMessage(room: string, json: string): void;
@@ -91,9 +95,10 @@ export class ChatPubSub {
   }
 
   private publish(channel: string, json: string) {
-    return isCluster(this.publisher)
-      ? this.publisher.spublish(channel, json)
-      : this.publisher.publish(channel, json);
+    if (isCluster(this.publisher))
+      return this.publisher.spublish(channel, json);
+    coalesceCommandsForThisTurn(this.publisher);
+    return this.publisher.publish(channel, json);
   }
 
   // A sharded subscribe names the channels of one hash slot only, so each channel goes alone.

@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from "ioredis";
+import { corkForThisTurn } from "./corkForThisTurn";
 
 /**
  * A connection to one Redis server or to a Redis Cluster. Every script and transaction of the chat
@@ -13,6 +14,16 @@ export function isCluster(connection: RedisConnection): connection is Cluster {
 /** Whether a connection answers commands now (ioredis-mock has no status: it always does). */
 export function isReady(connection: RedisConnection) {
   return connection.status === undefined || connection.status === "ready";
+}
+
+/**
+ * Holds the commands written to one Redis server in this turn of the event loop until its end, so the
+ * messages said in one turn reach Redis in one write. A cluster's commands go through a connection per
+ * master, and ioredis-mock has no socket: those write as they come.
+ */
+export function coalesceCommandsForThisTurn(connection: RedisConnection) {
+  const { stream } = connection as Partial<Redis>;
+  if (stream?.writable) corkForThisTurn(stream);
 }
 
 /**

@@ -1,4 +1,8 @@
-import { isCluster, type RedisConnection } from "./redisConnection";
+import {
+  coalesceCommandsForThisTurn,
+  isCluster,
+  type RedisConnection,
+} from "./redisConnection";
 import type { ChatKeys } from "./keys";
 import { newGeneration, results } from "./roomStore";
 import type { MessagePayload } from "./types";
@@ -71,6 +75,7 @@ export class RoomHistory {
 
   /** Keeps and publishes a message; resolves with the JSON published, which has the message's `id`. */
   publish(room: string, json: string): Promise<string> {
+    coalesceCommandsForThisTurn(this.redis);
     return this.redis.ahChatPublishWithHistory(
       this.keys.history(room),
       this.keys.historyState(room),
