@@ -2,6 +2,7 @@ import { Cluster, type ClusterNode, type ClusterOptions } from "ioredis";
 import type { ChatConfig, RedisConnectionConfig } from "../src/config";
 import {
   isCluster,
+  isInMemory,
   isReady,
   type RedisConnection,
 } from "../src/redisConnection";
@@ -97,10 +98,6 @@ function buildConnection({
 }: RedisConnectionConfig): RedisConnection {
   if (buildNew) return new konstructor(...args) as RedisConnection;
   return (konstructor as unknown as (args: unknown[]) => RedisConnection)(args);
-}
-
-function isInMemory(client: RedisConnection) {
-  return /RedisMock/.test(client.constructor.name);
 }
 
 /** Where one of the chat's connections points, for the log. */

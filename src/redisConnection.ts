@@ -11,6 +11,11 @@ export function isCluster(connection: RedisConnection): connection is Cluster {
   return connection.isCluster === true;
 }
 
+/** Whether a connection is ioredis-mock: its data and messages stay within this process. */
+export function isInMemory(connection: RedisConnection) {
+  return /RedisMock/.test(connection.constructor.name);
+}
+
 /** Whether a connection answers commands now (ioredis-mock has no status: it always does). */
 export function isReady(connection: RedisConnection) {
   return connection.status === undefined || connection.status === "ready";

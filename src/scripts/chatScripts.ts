@@ -1,7 +1,8 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import type { Result } from "ioredis";
-import type { RedisConnection } from "../redisConnection";
+import { isInMemory, type RedisConnection } from "../redisConnection";
+import { defineEmbeddedScript } from "./embeddedLua";
 
 // The chat's Lua scripts as typed ioredis commands; each script's header names its KEYS and ARGV.
 declare module "ioredis" {
@@ -110,9 +111,13 @@ export function defineChatScripts(redis: RedisConnection) {
     scripts,
   )) {
     if (name in redis) continue;
-    redis.defineCommand(name, {
-      numberOfKeys,
-      lua: [...helpers, file].map(readScript).join("\n"),
-    });
+    const lua = [...helpers, file].map(readScript).join("\n");
+    // On ioredis-mock, one Lua state for the connection rather than a new one for every call.
+    if (
+      isInMemory(redis) &&
+      defineEmbeddedScript(redis, name, numberOfKeys, lua)
+    )
+      continue;
+    redis.defineCommand(name, { numberOfKeys, lua });
   }
 }
