@@ -110,45 +110,61 @@ async function main() {
   const latencies = [];
   let delivered = 0;
   let deliveredOfWindow = 0;
+  // Messages are numbered in the order said (the number is in the text, after the sender), so the
+  // says of the measured window are a range of numbers, and per-message counts are typed arrays
+  // rather than objects a long run would make the load generator's garbage collector walk.
   let sequence = 0;
-  /** Per say waiting for its answer, by sender and messageId: the message's key. */
+  let firstOfWindow = Infinity;
+  let lastOfWindow = -1;
+  const inWindow = (seq) => seq >= firstOfWindow && seq <= lastOfWindow;
+  /** Per sender, the say each messageId awaits an answer for: its number. */
   const unanswered = new Map(clients.map((client) => [client, new Map()]));
-  /** Per message said (its `sender:sequence` key): the members it has reached so far. */
-  const reached = new Map();
-  const answeredOk = [];
-  const saidInWindow = new Set();
+  /** Per message said, by number: the members it has reached so far, and whether it was answered OK. */
+  let reached = new Uint32Array(1 << 16);
+  let answeredOk = new Uint8Array(1 << 16);
   let refusedInWindow = 0;
   let lastDeliveryAt = now();
   const say = (sender) => {
     // The time as the message carries it, so that it is counted in the window it is received for.
     const sentAt = now().toFixed(3);
-    const key = `${sender.index}:${sequence++}`;
-    if (Number(sentAt) >= windowStart && Number(sentAt) < windowEnd)
-      saidInWindow.add(key);
-    reached.set(key, 0);
-    const messageId = sender.say(roomOf(sender), `${key}:${sentAt}`);
-    unanswered.get(sender).set(messageId, key);
+    const seq = sequence++;
+    if (Number(sentAt) >= windowStart && Number(sentAt) < windowEnd) {
+      firstOfWindow = Math.min(firstOfWindow, seq);
+      lastOfWindow = seq;
+    }
+    if (seq >= reached.length) {
+      const grown = new Uint32Array(reached.length * 2);
+      grown.set(reached);
+      reached = grown;
+      const answered = new Uint8Array(answeredOk.length * 2);
+      answered.set(answeredOk);
+      answeredOk = answered;
+    }
+    const messageId = sender.say(
+      roomOf(sender),
+      `${sender.index}:${seq}:${sentAt}`,
+    );
+    unanswered.get(sender).set(messageId, seq);
   };
   let refused = 0;
   const refusals = new Set();
   for (const client of clients) {
     client.onMessage = (message) => {
       if (message.context === "response") {
-        const key = unanswered.get(client).get(message.messageId);
-        if (key === undefined) return;
+        const seq = unanswered.get(client).get(message.messageId);
+        if (seq === undefined) return;
         unanswered.get(client).delete(message.messageId);
         if (message.error) {
           refused++;
-          if (saidInWindow.has(key)) refusedInWindow++;
+          if (inWindow(seq)) refusedInWindow++;
           refusals.add(String(message.error));
-        } else answeredOk.push(key);
+        } else answeredOk[seq] = 1;
         return;
       }
       if (message.context !== "user" || typeof message.message !== "string")
         return;
-      const [from, seq, sentAtText] = message.message.split(":");
-      const key = `${from}:${seq}`;
-      reached.set(key, (reached.get(key) ?? 0) + 1);
+      const [from, seqText, sentAtText] = message.message.split(":");
+      reached[Number(seqText)]++;
       const sentAt = Number(sentAtText);
       const receivedAt = now();
       lastDeliveryAt = receivedAt;
@@ -192,6 +208,10 @@ async function main() {
   while (now() - lastDeliveryAt < 500 && now() < settleBy)
     await new Promise((resolve) => setTimeout(resolve, 100));
   latencies.sort((a, b) => a - b);
+  const saidInWindow = Math.max(0, lastOfWindow - firstOfWindow + 1);
+  let lost = 0;
+  for (let seq = 0; seq < sequence; seq++)
+    if (answeredOk[seq] === 1 && reached[seq] < roomSize) lost++;
   const at = (q) =>
     latencies[
       Math.min(latencies.length - 1, Math.floor(latencies.length * q))
@@ -202,11 +222,10 @@ async function main() {
       p50: at(0.5),
       p99: at(0.99),
       max: latencies[latencies.length - 1] ?? NaN,
-      saidPerSecond: saidInWindow.size / duration,
+      saidPerSecond: saidInWindow / duration,
       // A refused say is not expected anywhere.
-      dropped:
-        (saidInWindow.size - refusedInWindow) * roomSize - deliveredOfWindow,
-      lost: answeredOk.filter((key) => reached.get(key) < roomSize).length,
+      dropped: (saidInWindow - refusedInWindow) * roomSize - deliveredOfWindow,
+      lost,
       refused,
       refusals: [...refusals].slice(0, 3),
       loadCpuShare: (cpu.user + cpu.system) / 1000 / (duration * 1000),
