@@ -1,4 +1,8 @@
+import type { Socket } from "net";
+import Redis from "ioredis";
 import { RoomMessage } from "../../src";
+import { RedisServer } from "../helpers/redisServer";
+import { countWrites } from "../helpers/socketWrites";
 import { startEngineNode, type EngineNode } from "../helpers/engineNode";
 import { describeOnEachRedis } from "../helpers/redisBackends";
 import type { TestConnection } from "../helpers/testConnection";
@@ -141,5 +145,42 @@ describeOnEachRedis("messages", ({ newRedis }) => {
       room: "hall",
     });
     await counting.stop();
+  });
+});
+
+describe("messages, on a redis-server", () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let node: EngineNode;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+  });
+  afterAll(() => server.stop());
+  beforeEach(async () => {
+    redis = new Redis({ host: "127.0.0.1", port: server.port });
+    node = await startEngineNode(redis, "node-a");
+    await node.engine.add("lobby");
+  });
+  afterEach(async () => {
+    await node.stop();
+    redis.disconnect();
+  });
+
+  test("the messages said in one turn reach Redis in one write, and each is delivered", async () => {
+    const bob = node.connect("bob");
+    await node.engine.addMember("bob", "lobby");
+    const writes = countWrites(redis.stream as Socket);
+    try {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, n) =>
+          node.engine.broadcast({}, "lobby", `message ${n}`),
+        ),
+      );
+      expect(writes.count).toBe(1);
+    } finally {
+      writes.restore();
+    }
+    for (let n = 0; n < 20; n++) await bob.hears("lobby", `message ${n}`);
   });
 });
