@@ -55,8 +55,7 @@ export const deliverToConnection: DeliverMessage = (connection, message) => {
   tcpSocket.write(frameOf(message));
 };
 
-/** The Primus spark of a websocket connection, or null for a connection of another server. */
-export function websocketSpark(connection: ChatConnection): PrimusSpark | null {
+function websocketSpark(connection: ChatConnection): PrimusSpark | null {
   if (connection.type !== "websocket") return null;
   const spark = (connection as ChatConnection & { rawConnection?: PrimusSpark })
     .rawConnection;

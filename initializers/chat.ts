@@ -12,7 +12,6 @@ import {
   takeWebsocketFramesInTurn,
 } from "../adapter/guardWebsocketInput";
 import { deliverToConnection } from "../adapter/connectionDelivery";
-import { coalesceWebsocketAnswers } from "../adapter/websocketAnswers";
 import { ChatEngine } from "../src/chatEngine";
 import { resolveChatConfig } from "../src/config";
 import type { LogLevel } from "../src/types";
@@ -93,12 +92,7 @@ export class ChatInitializer extends Initializer {
     delete api.redis.subscriptionHandlers.chat;
     await this.engine.start();
     // The servers exist by now (all initializers have run), and start after this.
-    const unguard = guardWebsocketInput();
-    const uncoalesce = coalesceWebsocketAnswers();
-    this.unwrapWebsocketServer = () => {
-      unguard();
-      uncoalesce();
-    };
+    this.unwrapWebsocketServer = guardWebsocketInput();
     const { inMemory } = this.redis;
     log(
       `[chat] ah-chat-plugin started: rooms in ${describeRedis(this.redis, "client")}, messages through ${describeRedis(this.redis, "subscriber")}`,
