@@ -24,8 +24,7 @@ export class ChatInitializer extends Initializer {
   private redis?: ChatRedisConnections;
   private engine?: ChatEngine;
   private unroute?: () => void;
-  /** Undoes what the plugin wrapped of actionhero's websocket server. */
-  private unwrapWebsocketServer?: () => void;
+  private unguard?: () => void;
   private unlogErrors?: () => void;
 
   constructor() {
@@ -92,7 +91,7 @@ export class ChatInitializer extends Initializer {
     delete api.redis.subscriptionHandlers.chat;
     await this.engine.start();
     // The servers exist by now (all initializers have run), and start after this.
-    this.unwrapWebsocketServer = guardWebsocketInput();
+    this.unguard = guardWebsocketInput();
     const { inMemory } = this.redis;
     log(
       `[chat] ah-chat-plugin started: rooms in ${describeRedis(this.redis, "client")}, messages through ${describeRedis(this.redis, "subscriber")}`,
@@ -109,13 +108,13 @@ export class ChatInitializer extends Initializer {
   async stop() {
     await this.engine?.stop();
     this.unroute?.();
-    this.unwrapWebsocketServer?.();
+    this.unguard?.();
     this.disconnectOwned();
     this.unlogErrors?.();
     this.engine = undefined;
     this.unroute = undefined;
     this.unlogErrors = undefined;
-    this.unwrapWebsocketServer = undefined;
+    this.unguard = undefined;
     this.redis = undefined;
   }
 
