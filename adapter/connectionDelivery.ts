@@ -55,7 +55,8 @@ export const deliverToConnection: DeliverMessage = (connection, message) => {
   tcpSocket.write(frameOf(message));
 };
 
-function websocketSpark(connection: ChatConnection): PrimusSpark | null {
+/** The Primus spark of a websocket connection, or null for a connection of another server. */
+export function websocketSpark(connection: ChatConnection): PrimusSpark | null {
   if (connection.type !== "websocket") return null;
   const spark = (connection as ChatConnection & { rawConnection?: PrimusSpark })
     .rawConnection;

@@ -12,6 +12,7 @@ import {
   takeWebsocketFramesInTurn,
 } from "../adapter/guardWebsocketInput";
 import { deliverToConnection } from "../adapter/connectionDelivery";
+import { coalesceWebsocketAnswers } from "../adapter/websocketAnswers";
 import { ChatEngine } from "../src/chatEngine";
 import { resolveChatConfig } from "../src/config";
 import type { LogLevel } from "../src/types";
@@ -24,6 +25,7 @@ export class ChatInitializer extends Initializer {
   private redis?: ChatRedisConnections;
   private engine?: ChatEngine;
   private unroute?: () => void;
+  /** Undoes what the plugin wrapped of actionhero's websocket server. */
   private unguard?: () => void;
   private unlogErrors?: () => void;
 
@@ -91,7 +93,12 @@ export class ChatInitializer extends Initializer {
     delete api.redis.subscriptionHandlers.chat;
     await this.engine.start();
     // The servers exist by now (all initializers have run), and start after this.
-    this.unguard = guardWebsocketInput();
+    const unguardInput = guardWebsocketInput();
+    const uncoalesceAnswers = coalesceWebsocketAnswers();
+    this.unguard = () => {
+      unguardInput();
+      uncoalesceAnswers();
+    };
     const { inMemory } = this.redis;
     log(
       `[chat] ah-chat-plugin started: rooms in ${describeRedis(this.redis, "client")}, messages through ${describeRedis(this.redis, "subscriber")}`,

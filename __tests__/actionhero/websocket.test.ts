@@ -262,6 +262,27 @@ describe("websocket clients", () => {
     expect(heard.slice(-50)).toEqual(messages);
   });
 
+  test("an answer and the messages a connection is sent in the same turn leave in one write", async () => {
+    const connection = api.connections.connections[bob.id];
+    const writes = countWrites(serverSocketOf(bob));
+    try {
+      await Promise.all([
+        connection.sendMessage({ context: "response", note: "an answer" }),
+        connection.sendMessage({ context: "user", note: "a message" }),
+        connection.sendMessage({ context: "response", note: "another answer" }),
+      ]);
+      await bob.waitFor((message) => message.note === "another answer");
+      expect(writes.count).toBe(1);
+    } finally {
+      writes.restore();
+    }
+    expect(bob.received.slice(-3).map((message) => message.note)).toEqual([
+      "an answer",
+      "a message",
+      "another answer",
+    ]);
+  });
+
   test("room messages of every websocket frame length (under 126 bytes, under 64 KiB, more) arrive intact", async () => {
     await bob.roomAdd("lobby");
     // In bytes of UTF-8: about 40, about 2,000, and about 80,000 (each "é" is two).
