@@ -41,6 +41,10 @@ function parseOptions(argv) {
     throw new Error(
       "--redis memory is within one node: it cannot be shared by --nodes",
     );
+  if (options.clients % options.roomSize !== 0)
+    throw new Error(
+      `--clients (${options.clients}) must be a multiple of --room-size (${options.roomSize}): every room is full`,
+    );
   if (!["table", "json"].includes(options.format))
     throw new Error(`--format is table or json, not ${options.format}`);
   return options;
@@ -190,6 +194,9 @@ async function run(system, mode, options, redis) {
   const redisCpuBefore = sum(cpuMicros, redis.pids);
   const outputBuffers = redis.sampleOutputBuffers();
   await once(load, (message) => message.measured);
+  // Listened for now: the load generator may report and exit while the profiles are written.
+  const exited = new Promise((resolve) => load.once("exit", resolve));
+  const reported = once(load, (message) => message.result);
   const serverCpu = sum(cpuMicros) - cpuBefore;
   const serverWrites = sum(writeCalls) - writesBefore;
   const redisCpu = sum(cpuMicros, redis.pids) - redisCpuBefore;
@@ -205,8 +212,7 @@ async function run(system, mode, options, redis) {
         }),
       ).then((answers) => answers.map((answer) => answer.profiled))
     : [];
-  const exited = new Promise((resolve) => load.once("exit", resolve));
-  const { result } = await once(load, (message) => message.result);
+  const { result } = await reported;
   const outputBufferPeak = outputBuffers.stop();
   if (result.refused > 0)
     console.error(

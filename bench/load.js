@@ -17,7 +17,12 @@ function connect(index) {
   const target = options.targets[index % options.targets.length];
   return new Promise((resolve, reject) => {
     // Each request's messageId: the socket server numbers a connection's requests from 1 itself.
-    const client = { index, requests: 0, onMessage: () => undefined };
+    const client = {
+      index,
+      requests: 0,
+      lastHeard: -1,
+      onMessage: () => undefined,
+    };
     const receive = (text) => {
       let message;
       try {
@@ -123,7 +128,6 @@ async function main() {
   let reached = new Uint32Array(1 << 16);
   let answeredOk = new Uint8Array(1 << 16);
   let refusedInWindow = 0;
-  let lastDeliveryAt = now();
   const say = (sender) => {
     // The time as the message carries it, so that it is counted in the window it is received for.
     const sentAt = now().toFixed(3);
@@ -164,10 +168,14 @@ async function main() {
       if (message.context !== "user" || typeof message.message !== "string")
         return;
       const [from, seqText, sentAtText] = message.message.split(":");
-      reached[Number(seqText)]++;
+      // A room's messages come from one sender, in order: a number not past the last one this member
+      // heard is a repeat, which must not stand in for a delivery that never came.
+      const seq = Number(seqText);
+      if (seq <= client.lastHeard) return;
+      client.lastHeard = seq;
+      reached[seq]++;
       const sentAt = Number(sentAtText);
       const receivedAt = now();
-      lastDeliveryAt = receivedAt;
       if (receivedAt >= windowStart && receivedAt < windowEnd) delivered++;
       if (sentAt >= windowStart && sentAt < windowEnd) {
         deliveredOfWindow++;
@@ -203,9 +211,17 @@ async function main() {
   clearInterval(timer);
   process.send({ measured: true });
   // What was said and is still on its way (in the senders' sockets, when the server was behind)
-  // arrives until the connections are quiet for half a second, or for at most a minute.
+  // arrives until every say is answered and every one answered OK has reached its whole room, or
+  // for at most a minute.
+  const settled = () => {
+    for (const waiting of unanswered.values())
+      if (waiting.size > 0) return false;
+    for (let seq = 0; seq < sequence; seq++)
+      if (answeredOk[seq] === 1 && reached[seq] < roomSize) return false;
+    return true;
+  };
   const settleBy = now() + 60_000;
-  while (now() - lastDeliveryAt < 500 && now() < settleBy)
+  while (!settled() && now() < settleBy)
     await new Promise((resolve) => setTimeout(resolve, 100));
   latencies.sort((a, b) => a - b);
   const saidInWindow = Math.max(0, lastOfWindow - firstOfWindow + 1);

@@ -249,7 +249,8 @@ describe("websocket clients", () => {
         messages.map((message) => api.chatRoom.broadcast({}, "lobby", message)),
       );
       await bob.hears("lobby", messages[49]);
-      // Redis may hand the node the 50 messages in more than one read, each a turn of its own.
+      // Redis may hand the node the 50 messages over more than one turn of its event loop.
+      expect(writes.count).toBeGreaterThanOrEqual(1);
       expect(writes.count).toBeLessThanOrEqual(3);
     } finally {
       writes.restore();

@@ -70,6 +70,21 @@ describe("the chat's scripts on ioredis-mock (the embedded mode)", () => {
     expect(await redis.exists("t:room", "t:members", "t:holders")).toBe(0);
   });
 
+  test("whole numbers past 32 bits reach a script and come back whole", async () => {
+    defineEmbeddedScript(
+      redis,
+      "tCounts",
+      1,
+      "return redis.call('INCRBY', KEYS[1], ARGV[1])",
+    );
+    const calls = redis as unknown as Record<
+      string,
+      (...args: string[]) => Promise<unknown>
+    >;
+    expect(await calls.tCounts("t:big", "3000000000")).toBe(3_000_000_000);
+    expect(await calls.tCounts("t:big", "1")).toBe(3_000_000_001);
+  });
+
   test("an error in a script fails the call; redis.pcall answers it as a table", async () => {
     defineEmbeddedScript(
       redis,

@@ -143,12 +143,12 @@ class ScriptRunner {
     if (this.running)
       throw new Error("a chat script started while another ran");
     this.running = true;
-    lua.lua_settop(L, 0);
-    this.setGlobalArray("KEYS", keys);
-    this.setGlobalArray("ARGV", argv);
-    lua.lua_rawgeti(L, registry, script);
-    const status = lua.lua_pcall(L, 0, 1, 0);
     try {
+      lua.lua_settop(L, 0);
+      this.setGlobalArray("KEYS", keys);
+      this.setGlobalArray("ARGV", argv);
+      lua.lua_rawgeti(L, registry, script);
+      const status = lua.lua_pcall(L, 0, 1, 0);
       if (status !== lua.LUA_OK)
         throw new Error(lua.lua_tojsstring(L, -1) ?? "the chat script failed");
       return this.reply(-1);
@@ -227,8 +227,9 @@ class ScriptRunner {
     if (value === null || value === undefined || value === false)
       lua.lua_pushboolean(L, false);
     else if (value === true) lua.lua_pushinteger(L, 1);
+    // fengari's integers are 32-bit: a larger whole number goes to Lua as a float.
     else if (typeof value === "number")
-      Number.isInteger(value)
+      (value | 0) === value
         ? lua.lua_pushinteger(L, value)
         : lua.lua_pushnumber(L, value);
     else if (Array.isArray(value)) {
