@@ -1,20 +1,11 @@
 import type { EventEmitter } from "events";
-import { api, config, log, type Connection } from "actionhero";
+import { config, log, type Connection } from "actionhero";
 import { chatVerbRequest } from "../src/chatVerbs";
 import { chatErrors } from "../src/errors";
 import { jsonRequestProblem } from "../src/requestGuard";
 import { chatSettings } from "./chatSettings";
 import { InboundRequests, type ReadFlow } from "../src/inboundRequests";
-
-/** What the plugin needs of actionhero's websocket server. */
-interface WebsocketServer extends EventEmitter {
-  handleData(connection: Connection, data: unknown): Promise<unknown>;
-  sendMessage(
-    connection: Connection,
-    message: Record<string, unknown>,
-    messageId?: string | number,
-  ): Promise<unknown>;
-}
+import { websocketServer, type WebsocketServer } from "./websocketServer";
 
 type Request = Record<string, unknown>;
 
@@ -28,8 +19,7 @@ type Request = Record<string, unknown>;
  * `InboundRequests`). Returns what undoes it.
  */
 export function guardWebsocketInput(): () => void {
-  const server = api.servers.servers.websocket as unknown as
-    WebsocketServer | undefined;
+  const server = websocketServer();
   if (!server) return () => undefined;
   const handleData = server.handleData;
   const inbound = new WeakMap<Connection, InboundRequests<unknown>>();

@@ -1,14 +1,6 @@
-import { api, type Connection } from "actionhero";
 import { corkForThisTurn } from "../src/corkForThisTurn";
 import { websocketSpark } from "./connectionDelivery";
-
-interface WebsocketServer {
-  sendMessage(
-    connection: Connection,
-    message: Record<string, unknown>,
-    messageId?: string | number,
-  ): Promise<unknown>;
-}
+import { websocketServer } from "./websocketServer";
 
 /**
  * Corks a websocket connection's TCP socket for the rest of the turn before actionhero's websocket
@@ -17,8 +9,7 @@ interface WebsocketServer {
  * do. Returns what undoes it.
  */
 export function coalesceWebsocketAnswers(): () => void {
-  const server = api.servers.servers.websocket as unknown as
-    WebsocketServer | undefined;
+  const server = websocketServer();
   if (!server) return () => undefined;
   const sendMessage = server.sendMessage;
   server.sendMessage = function coalescedSendMessage(

@@ -108,47 +108,48 @@ describe("the socket server", () => {
     ).toEqual({ move: "e4" });
   });
 
+  async function join(room: string) {
+    await api.chatRoom.add(room);
+    await client.request(`{"event": "roomAdd", "room": "${room}"}`, 1);
+  }
+  /** Broadcasts every message to `room` in one turn, and resolves once the last one is heard. */
+  async function sendInOneTurn(room: string, messages: (string | object)[]) {
+    await Promise.all(
+      messages.map((message) => api.chatRoom.broadcast({}, room, message)),
+    );
+    await client.hears(room, messages[messages.length - 1]);
+  }
+  const heardIn = (room: string) =>
+    client.received
+      .filter((line) => line.room === room && line.context === "user")
+      .map((line) => line.message);
+
   test("many messages to one connection in one turn leave in one write, and arrive intact, in order, one line each", async () => {
-    await api.chatRoom.add("batch");
-    await client.request('{"event": "roomAdd", "room": "batch"}', 1);
+    await join("batch");
     const messages = Array.from({ length: 50 }, (_, n) => ({ n }));
-    const socket = newestConnection().rawConnection.socket as Socket;
-    const writes = countWrites(socket);
+    const writes = countWrites(
+      newestConnection().rawConnection.socket as Socket,
+    );
     try {
-      await Promise.all(
-        messages.map((message) => api.chatRoom.broadcast({}, "batch", message)),
-      );
-      await client.hears("batch", messages[49]);
+      await sendInOneTurn("batch", messages);
       // Redis may hand the node the 50 messages over more than one turn of its event loop.
       expect(writes.count).toBeGreaterThanOrEqual(1);
       expect(writes.count).toBeLessThanOrEqual(3);
     } finally {
       writes.restore();
     }
-    expect(
-      client.received
-        .filter((line) => line.room === "batch" && line.context === "user")
-        .map((line) => line.message),
-    ).toEqual(messages);
+    expect(heardIn("batch")).toEqual(messages);
   });
 
   test("a member sent more than maxWriteBuffer in one turn is not taken for a slow reader: it gets every message", async () => {
-    await api.chatRoom.add("big");
-    await client.request('{"event": "roomAdd", "room": "big"}', 1);
     // 20 messages of 60 KB: 1.2 MB in one turn, past the 1 MiB maxWriteBuffer.
     const messages = Array.from(
       { length: 20 },
       (_, n) => `${n}:${"x".repeat(60_000)}`,
     );
-    await Promise.all(
-      messages.map((message) => api.chatRoom.broadcast({}, "big", message)),
-    );
-    await client.hears("big", messages[19]);
-    expect(
-      client.received
-        .filter((line) => line.room === "big" && line.context === "user")
-        .map((line) => line.message),
-    ).toEqual(messages);
+    await join("big");
+    await sendInOneTurn("big", messages);
+    expect(heardIn("big")).toEqual(messages);
   });
 
   test("a word that is not a verb runs the action of that name with the connection's params", async () => {
