@@ -26,7 +26,8 @@ export type ChatErrorCode =
   | "ROOM_BUSY"
   | "INVALID_REQUEST"
   | "NODE_TIMEOUT"
-  | "HISTORY_OFF";
+  | "HISTORY_OFF"
+  | "INVALID_LIMIT";
 
 export const chatErrors = {
   roomRequired: () => new ChatError("ROOM_REQUIRED", "a room name is required"),
@@ -100,5 +101,10 @@ export const chatErrors = {
     new ChatError(
       "HISTORY_OFF",
       `room "${room}" keeps no history: set config.chat.history.size to keep one`,
+    ),
+  invalidLimit: (room: string, limit: unknown) =>
+    new ChatError(
+      "INVALID_LIMIT",
+      `history limit ${String(limit)} for room "${room}" is not a whole number of 0 or more`,
     ),
 };

@@ -4,7 +4,8 @@ import {
   type RedisConnection,
 } from "./redisConnection";
 import type { ChatKeys } from "./keys";
-import { newGeneration, results } from "./roomStore";
+import { chatErrors } from "./errors";
+import { newGeneration } from "./roomStore";
 import type { MessagePayload } from "./types";
 
 /** `config.chat.history`: each room keeps its last `size` messages for `ttl` seconds. `size` 0 is off. */
@@ -16,7 +17,7 @@ export interface HistoryConfig {
 export interface HistoryQuery {
   /** Only the messages after the one with this id. */
   since?: string;
-  /** At most this many: the newest. */
+  /** At most this many: with `since`, the oldest after it (a page forward); without, the newest. */
   limit?: number;
 }
 
@@ -24,11 +25,13 @@ export interface HistoryPage {
   /** Oldest first. */
   messages: MessagePayload[];
   /**
-   * Whether nothing is missing: every message after `since` (without it, every message of the
-   * history's life) is here. False when the history was trimmed or expired past it, lost with Redis, or
-   * cut by `limit`.
+   * Whether nothing is missing before or among `messages`: they start right after `since` (without it,
+   * at the history's first message) and no message between is gone. False when the history was trimmed
+   * or expired past that start, lost with Redis, or (without `since`) `limit` left older ones out.
    */
   complete: boolean;
+  /** Whether newer messages follow the last one given (`limit` cut the page): read on with it as `since`. */
+  more: boolean;
 }
 
 /** Where a message is in its room's history: `<epoch>:<sequence>`. */
@@ -106,43 +109,79 @@ export class RoomHistory {
     await this.redis.del(this.keys.history(room), this.keys.historyState(room));
   }
 
+  /** With `since`, the oldest `limit` messages after it; without, the newest `limit`. Oldest first. */
   async read(room: string, query: HistoryQuery = {}): Promise<HistoryPage> {
-    const replies = await this.redis
-      .multi()
-      .hget(this.keys.historyState(room), "epoch")
-      .xrange(this.keys.history(room), "-", "+")
-      .exec();
-    const [epoch, stream] = results(room, replies) as [
-      string | null,
-      [string, string[]][],
-    ];
+    const { since, limit } = query;
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0))
+      throw chatErrors.invalidLimit(room, limit);
+    return since === undefined
+      ? this.newest(room, limit)
+      : this.after(room, parseMessageId(since), limit);
+  }
+
+  private async newest(room: string, limit?: number): Promise<HistoryPage> {
+    const { entries, cut } = await this.entries(room, "newest", null, limit);
+    const page = entries.reverse();
+    return {
+      messages: payloads(page),
+      // It starts at the history's first message.
+      complete:
+        !cut && (page.length === 0 || page[0].sequence === 1) && unbroken(page),
+      more: false,
+    };
+  }
+
+  private async after(
+    room: string,
+    since: MessagePlace | null,
+    limit?: number,
+  ): Promise<HistoryPage> {
+    const { entries, sinceKept, cut } = await this.entries(
+      room,
+      "after",
+      since,
+      limit,
+    );
+    return {
+      messages: payloads(entries),
+      // It starts right after `since`.
+      complete:
+        since !== null &&
+        sinceKept &&
+        unbroken([{ sequence: since.sequence }, ...entries]),
+      more: cut,
+    };
+  }
+
+  /** At most `limit` entries, read with one more to know whether `limit` cut them. */
+  private async entries(
+    room: string,
+    from: "newest" | "after",
+    since: MessagePlace | null,
+    limit?: number,
+  ) {
+    const [sinceKept, stream] = await this.redis.ahChatHistoryPage(
+      this.keys.history(room),
+      this.keys.historyState(room),
+      this.config.size,
+      limit === undefined ? "" : String(limit + 1),
+      from,
+      since?.epoch ?? "",
+      String(since?.sequence ?? 0),
+      String((since?.sequence ?? 0) + 1),
+    );
     const entries = stream.map(([entryId, fields]) => ({
       sequence: Number(entryId.split("-")[0]),
       json: fields[1],
     }));
-    const kept = entries.slice(-this.config.size);
-    let messages = kept;
-    let complete: boolean;
-    if (query.since === undefined) {
-      complete =
-        kept.length === 0 || (kept[0].sequence === 1 && unbroken(kept));
-    } else {
-      const since = parseMessageId(query.since);
-      const position =
-        since && epoch !== null && since.epoch === epoch
-          ? entries.findIndex((entry) => entry.sequence === since.sequence)
-          : -1;
-      complete = position >= 0 && unbroken(entries.slice(position));
-      messages = position >= 0 ? entries.slice(position + 1) : kept;
-    }
-    const limit = query.limit ?? this.config.size;
-    if (messages.length > limit) {
-      messages = limit > 0 ? messages.slice(-limit) : [];
-      complete = false;
-    }
     return {
-      messages: messages.map(({ json }) => JSON.parse(json) as MessagePayload),
-      complete,
+      entries: entries.slice(0, limit),
+      sinceKept: sinceKept === 1,
+      cut: limit !== undefined && entries.length > limit,
     };
   }
+}
+
+function payloads(entries: readonly { json: string }[]) {
+  return entries.map(({ json }) => JSON.parse(json) as MessagePayload);
 }

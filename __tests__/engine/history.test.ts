@@ -31,17 +31,30 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     await b.stop();
   });
 
-  /** Says each text from the server into the lobby; resolves with the payloads as delivered. */
-  async function say(...messages: string[]) {
-    const listener = a.connect(`listener-${messages[0]}`);
-    await a.engine.addMember(listener.id, "lobby");
+  /** Says each text from the server into the lobby on `node`; resolves with the payloads as delivered. */
+  async function sayOn(node: EngineNode, messages: string[]) {
+    const listener = node.connect(`listener-${messages[0]}`);
+    await node.engine.addMember(listener.id, "lobby");
     for (const message of messages)
-      await a.engine.broadcast({}, "lobby", message);
+      await node.engine.broadcast({}, "lobby", message);
     await listener.hears("lobby", messages[messages.length - 1]);
-    await a.disconnect(listener);
+    await node.disconnect(listener);
     return listener.messages.filter(
       (message) => message.context === "user",
     ) as MessagePayload[];
+  }
+  const say = (...messages: string[]) => sayOn(a, messages);
+
+  /** `count` messages, "#1" to "#<count>", said on a node whose history keeps them all. */
+  async function roomOf(count: number) {
+    const node = await startEngineNode(redis, "node-long", {
+      history: { size: count, ttl: 60 },
+    });
+    const said = await sayOn(
+      node,
+      Array.from({ length: count }, (_, n) => `#${n + 1}`),
+    );
+    return { node, said, id: (n: number) => said[n - 1].id as string };
   }
 
   test("with history on, every payload has an id, increasing within the room; with it off, none", async () => {
@@ -89,6 +102,7 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     expect(await b.engine.history("lobby", { since: id("m4") })).toEqual({
       messages: said.slice(4),
       complete: true,
+      more: false,
     });
     // The message just before the oldest kept is still known, so nothing after it is missing.
     const sinceM2 = await b.engine.history("lobby", { since: id("m2") });
@@ -104,16 +118,29 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     const sinceM1 = await b.engine.history("lobby", { since: id("m1") });
     expect(sinceM1.complete).toBe(false);
     expect(sinceM1.messages).toEqual(said.slice(2));
-    // Cut by the limit: the newest, not complete.
+    // Paging on from there: the oldest kept, and the gap before them told.
+    expect(
+      await b.engine.history("lobby", { since: id("m1"), limit: 2 }),
+    ).toEqual({ messages: said.slice(2, 4), complete: false, more: true });
+    // Cut by the limit: the oldest after since, nothing missing, and more follow.
     expect(
       await b.engine.history("lobby", { since: id("m4"), limit: 2 }),
     ).toEqual({
-      messages: said.slice(5),
-      complete: false,
+      messages: said.slice(4, 6),
+      complete: true,
+      more: true,
     });
     expect(await b.engine.history("lobby", { since: id("m7") })).toEqual({
       messages: [],
       complete: true,
+      more: false,
+    });
+    await expect(
+      b.engine.history("lobby", { since: id("m4"), limit: -1 }),
+    ).rejects.toMatchObject({
+      code: "INVALID_LIMIT",
+      message:
+        'history limit -1 for room "lobby" is not a whole number of 0 or more',
     });
     // An id that is not one of this room's is never complete.
     expect(
@@ -137,13 +164,58 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     expect(page.complete).toBe(false);
   });
 
+  test("with since and limit, a page is the oldest `limit` after since; more says another follows", async () => {
+    const { node, said, id } = await roomOf(60);
+    const payloads = (from: number, to: number) => said.slice(from - 1, to);
+
+    expect(
+      await b.engine.history("lobby", { since: id(20), limit: 5 }),
+    ).toEqual({ messages: payloads(21, 25), complete: true, more: true });
+    expect(
+      await b.engine.history("lobby", { since: id(55), limit: 5 }),
+    ).toEqual({ messages: payloads(56, 60), complete: true, more: false });
+    // Without since, the newest, oldest first: the older ones left out, it does not reach back to #1.
+    expect(await b.engine.history("lobby", { limit: 5 })).toEqual({
+      messages: payloads(56, 60),
+      complete: false,
+      more: false,
+    });
+    await node.stop();
+  });
+
+  test("paging forward through 1,000 messages, 50 at a time, reads each once; recovery sends them all at once", async () => {
+    const { node, said, id } = await roomOf(1000);
+    const read: MessagePayload[] = [];
+    let pages = 0;
+    let since = id(1);
+    for (let more = true; more; pages++) {
+      const page = await b.engine.history("lobby", { since, limit: 50 });
+      expect(page.complete).toBe(true);
+      read.push(...page.messages);
+      more = page.more;
+      if (more) since = page.messages[page.messages.length - 1].id as string;
+    }
+    expect(read).toEqual(said.slice(1));
+    expect(pages).toBe(20);
+
+    // Rejoining after #1, a connection is sent every message after it, not a page of them.
+    const returning = node.connect("returning");
+    expect(await node.engine.joinRoom(returning, "lobby", id(1))).toEqual({
+      recovered: true,
+    });
+    expect(texts(returning)).toEqual(
+      said.slice(1).map(({ message }) => message),
+    );
+    await node.stop();
+  });
+
   test("a history whose state was lost (evicted) while its stream remained starts over", async () => {
     const [before] = await say("before");
     await redis.del("test:{lobby}:historyState");
     const [after] = await say("after");
     expect(
       await b.engine.history("lobby", { since: before.id as string }),
-    ).toEqual({ messages: [after], complete: false });
+    ).toEqual({ messages: [after], complete: false, more: false });
   });
 
   test("missed messages pass the say middleware, as live ones do", async () => {
@@ -184,11 +256,12 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     expect(await b.engine.history("lobby")).toEqual({
       messages: [],
       complete: true,
+      more: false,
     });
     const [after] = await say("in the new life");
     expect(
       await b.engine.history("lobby", { since: before.id as string }),
-    ).toEqual({ messages: [after], complete: false });
+    ).toEqual({ messages: [after], complete: false, more: false });
   });
 
   test("a history Redis lost is detected: an id from before is never complete", async () => {
@@ -199,7 +272,7 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     const page = await b.engine.history("lobby", {
       since: before.id as string,
     });
-    expect(page).toEqual({ messages: [after], complete: false });
+    expect(page).toEqual({ messages: [after], complete: false, more: false });
   });
 
   test("after Redis lost the last messages (a replica took over), no id is given twice and a since from before is incomplete", async () => {
@@ -222,10 +295,12 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     expect(await history.read("lobby", { since: kept.id })).toEqual({
       messages: [after],
       complete: false,
+      more: false,
     });
     expect(await history.read("lobby", { since: after.id })).toEqual({
       messages: [],
       complete: true,
+      more: false,
     });
     expect((await history.read("lobby")).complete).toBe(false);
   });

@@ -64,6 +64,16 @@ declare module "ioredis" {
       historyStateKey: string,
       jump: number,
     ): Result<number | null, Context>;
+    ahChatHistoryPage(
+      historyKey: string,
+      historyStateKey: string,
+      readableEntries: number,
+      count: string,
+      from: "newest" | "after",
+      sinceEpoch: string,
+      sinceSequence: string,
+      sequenceAfterSince: string,
+    ): Result<[0 | 1, [string, string[]][]], Context>;
   }
 }
 
@@ -98,6 +108,11 @@ const scripts = {
   ahChatHistoryGap: {
     file: "historyGap.lua",
     numberOfKeys: 1,
+    helpers: [],
+  },
+  ahChatHistoryPage: {
+    file: "historyPage.lua",
+    numberOfKeys: 2,
     helpers: [],
   },
 };
