@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import * as ts from "typescript";
 
 export const projectRoot = path.join(__dirname, "..", "..");
 
@@ -9,7 +10,10 @@ export const projectRoot = path.join(__dirname, "..", "..");
  *
  * - `<!-- runs -->`: it also runs, against a live application;
  * - `<!-- no-typecheck: <why> -->`: it is not type-checked, for the reason given (a block for a part
- *   of the package that is not built yet, say).
+ *   of the package that is not built yet, say);
+ * - `<!-- page imports -->`: it holds only imports, and is the page's import lines: every block
+ *   after it on the page is checked and run as a file that begins with them, so that a page need not
+ *   repeat them in each block. At most one per page.
  */
 export interface DocBlock {
   /** Where it is, as `docs/api.md:18` (its first line of code). */
@@ -22,6 +26,8 @@ export interface DocBlock {
   code: string;
   runs: boolean;
   noTypecheck?: string;
+  /** The code of the page's `<!-- page imports -->` block, for the blocks after it. */
+  pageImports?: string;
 }
 
 const documents = () => [
@@ -42,6 +48,7 @@ export function blocksOf(document: string): DocBlock[] {
     .readFileSync(path.join(projectRoot, document), "utf8")
     .split("\n");
   const blocks: DocBlock[] = [];
+  let pageImports: string | undefined;
   for (let start = 0; start < lines.length; start++) {
     const language = /^```(\w+)$/.exec(lines[start].trim())?.[1];
     if (language === undefined) continue;
@@ -50,18 +57,28 @@ export function blocksOf(document: string): DocBlock[] {
     );
     if (end < 0) throw new Error(`${document}:${start + 1}: unclosed block`);
     const markers = markersAbove(lines, start);
+    const code = lines.slice(start + 1, end).join("\n");
     blocks.push({
       location: `${document}:${start + 2}`,
       document,
       line: start + 2,
       language,
-      code: lines.slice(start + 1, end).join("\n"),
+      code,
       runs: markers.includes("runs"),
       noTypecheck: markers
         .find((marker) => marker.startsWith("no-typecheck:"))
         ?.slice("no-typecheck:".length)
         .trim(),
+      pageImports,
     });
+    if (markers.includes("page imports")) {
+      const where = `${document}:${start + 2}`;
+      if (pageImports !== undefined)
+        throw new Error(`${where}: a second page imports block`);
+      if (!onlyImports(code))
+        throw new Error(`${where}: a page imports block may hold only imports`);
+      pageImports = code;
+    }
     start = end;
   }
   return blocks;
@@ -78,4 +95,10 @@ function markersAbove(lines: string[], blockStart: number) {
     markers.push(marker[1]);
   }
   return markers;
+}
+
+function onlyImports(code: string) {
+  return ts
+    .createSourceFile("imports.ts", code, ts.ScriptTarget.ES2022)
+    .statements.every(ts.isImportDeclaration);
 }

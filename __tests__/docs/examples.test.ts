@@ -1,7 +1,7 @@
 import "./historyOn";
 import * as ts from "typescript";
-import { api, chatRoom, Process, specHelper } from "actionhero";
-import { docBlocks, projectRoot } from "./docBlocks";
+import { api, Process, specHelper } from "actionhero";
+import { docBlocks, projectRoot, type DocBlock } from "./docBlocks";
 import { typeCheckBlocks } from "./typeCheckBlocks";
 
 // The built package, as the application under test loaded it (its `chat` is that application's).
@@ -32,26 +32,25 @@ describe("every TypeScript block of README.md and docs/", () => {
     test.skip.each(unchecked)("$location ($noTypecheck)", () => undefined);
 });
 
-type Scope = Record<
-  "api" | "chatRoom" | "specHelper" | "chat" | "connection" | "connectionId",
-  unknown
->;
+type Scope = Record<"connection" | "connectionId", unknown>;
 
 /**
- * A block's imports stay at the top; the rest runs in an async function given the names of the
- * type-check's prelude (typeCheckBlocks.ts), so a block's own declarations take precedence.
+ * A block's imports, and its page's, stay at the top; the rest runs in an async function given the
+ * names of the type-check's prelude (typeCheckBlocks.ts), so a block's own declarations take precedence.
  */
-function compile(code: string) {
-  const source = ts.createSourceFile("block.ts", code, ts.ScriptTarget.ES2022);
+function compile({ code, pageImports }: DocBlock) {
+  const source = ts.createSourceFile(
+    "block.ts",
+    `${pageImports ?? ""}\n${code}`,
+    ts.ScriptTarget.ES2022,
+  );
   const imports = source.statements.filter(ts.isImportDeclaration);
   const body = source.statements.filter(
     (statement) => !ts.isImportDeclaration(statement),
   );
   const text = (statements: readonly ts.Statement[]) =>
-    statements
-      .map((statement) => code.slice(statement.getFullStart(), statement.end))
-      .join("\n");
-  const wrapped = `${text(imports)}\nexport default async ({ api, chatRoom, specHelper, chat, connection, connectionId }) => {\n{\n${text(body)}\n}\n};`;
+    statements.map((statement) => statement.getFullText(source)).join("\n");
+  const wrapped = `${text(imports)}\nexport default async ({ connection, connectionId }) => {\n{\n${text(body)}\n}\n};`;
   const { outputText } = ts.transpileModule(wrapped, {
     compilerOptions: {
       module: ts.ModuleKind.CommonJS,
@@ -109,21 +108,14 @@ describe("the documentation's runnable blocks", () => {
     expect(builtPackage.chat).toBe(api.chatRoom);
   });
 
-  test.each(runnable)("$location runs", async ({ code }) => {
-    const run = compile(code);
+  test.each(runnable)("$location runs", async (block) => {
+    const run = compile(block);
     await api.chatRoom.add("lobby");
     const connection = await specHelper.buildConnection();
     connection.session!.name = "Alice";
     await connection.verbs("roomAdd", "lobby");
     try {
-      await run({
-        api,
-        chatRoom,
-        specHelper,
-        chat: builtPackage.chat,
-        connection,
-        connectionId: connection.id,
-      });
+      await run({ connection, connectionId: connection.id });
     } finally {
       await connection.destroy();
     }

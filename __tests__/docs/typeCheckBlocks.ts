@@ -3,18 +3,18 @@ import * as ts from "typescript";
 import { projectRoot, type DocBlock } from "./docBlocks";
 
 /**
- * What a block may use without importing or declaring it, as the pages' introductions set out: the
- * `api`, `chatRoom` and `specHelper` of actionhero, the package's `chat`, and `connection` (with its
- * `connectionId`), a connection of this node that is in room "lobby". A block's own imports and
- * declarations take precedence. When a block runs, it is given the same names (examples.test.ts).
+ * What a block may use without importing or declaring it: only what the pages' prose gives the reader,
+ * `connection` (a connection of this node that is in room "lobby") and its `connectionId`. Everything
+ * else a block uses it imports itself, as a user who pastes it would (`api`, `chatRoom` and `specHelper`
+ * from "actionhero", `chat` from "ah-chat-plugin"), or the page has one `<!-- page imports -->` block
+ * (docBlocks.ts) shown before the blocks that rely on it. A block's own declarations take precedence.
+ * The types the package adds to `api.chatRoom` reach every block, as they reach every file of an
+ * application that imports the package once.
+ * When a block runs, it is given the same names (examples.test.ts).
  */
 const prelude = `
 import type { Connection } from "actionhero";
 declare global {
-  const api: typeof import("actionhero").api;
-  const chatRoom: typeof import("actionhero").chatRoom;
-  const specHelper: typeof import("actionhero").specHelper;
-  const chat: typeof import("ah-chat-plugin").chat;
   const connection: Connection;
   const connectionId: string;
 }
@@ -53,8 +53,12 @@ export function typeCheckBlocks(blocks: DocBlock[]) {
   blocks.forEach((block, n) => {
     const file = path.join(blocksFolder, `block${n}.ts`);
     fileOf.set(block, file);
-    // Each block is a module of its own, whatever it imports or exports.
-    sources.set(file, `${block.code}\nexport {};\n`);
+    // Each block is a module of its own, whatever it imports or exports. The page's imports go
+    // after its code (imports are hoisted), so that the block's lines keep their numbers.
+    sources.set(
+      file,
+      `${block.code}\n${block.pageImports ?? ""}\nexport {};\n`,
+    );
   });
 
   const host = ts.createCompilerHost(compilerOptions);
