@@ -33,6 +33,8 @@ export type {
 } from "./src/roomHistory";
 export type {
   ChatConnection,
+  ChatConnectionParams,
+  ChatConnectionSession,
   MemberDetails,
   MessageEnvelope,
   MessagePayload,

@@ -14,22 +14,44 @@ export interface ChatConnection {
 }
 
 /**
+ * A session as the stand-ins for connections carry it (actionhero's `Connection` has
+ * `session?: Record<string, any>`). An application declares its own fields by declaration merging:
+ * `declare module "ah-chat-plugin" { interface ChatConnectionSession { name?: string } }`.
+ */
+export interface ChatConnectionSession {
+  [key: string]: unknown;
+}
+
+/** Params as the stand-ins for connections carry them (actionhero's are `ConnectionParams`); mergeable too. */
+export interface ChatConnectionParams {
+  [key: string]: unknown;
+}
+
+/**
  * What `leave` middleware is given for a member reaped from a node that died: a stand-in for its
- * connection, with the member's id and the details stored when it joined.
+ * connection, with the member's id and the details stored when it joined. The connection is gone, so
+ * its `session` and `params` are only what `generateMemberDetails` stored under those keys.
  */
 export interface ReapedConnection extends ChatConnection {
   reaped: true;
   memberDetails: MemberDetails;
+  session?: ChatConnectionSession;
+  params?: ChatConnectionParams;
   rooms: [];
   canChat: false;
   destroyed: true;
 }
 
-/** A stand-in sender for `broadcast` from server code: `{}`, `{id}` or `{room}`. */
+/**
+ * A stand-in sender for `broadcast` from server code: `{}`, `{id}` or `{room}`; its `session` and
+ * `params` are there if the caller gave them.
+ */
 export interface MockConnection {
   id?: string | number;
   room?: string;
   rooms?: undefined;
+  session?: ChatConnectionSession;
+  params?: ChatConnectionParams;
 }
 
 export type Sender = ChatConnection | MockConnection | null | undefined;
@@ -85,6 +107,8 @@ export interface RoomStatus {
 /** Finds the connections this node holds. */
 export interface ConnectionDirectory {
   get(connectionId: string): ChatConnection | undefined;
+  /** The node's connections that can chat, by server type, for the admin page; without it none are counted. */
+  countByType?(): Record<string, number>;
 }
 
 export type LogLevel = "debug" | "info" | "notice" | "warning" | "error";

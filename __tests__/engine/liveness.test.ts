@@ -8,6 +8,7 @@ describeOnEachRedis("node liveness and reaping", ({ newRedis }) => {
   let a: EngineNode;
   let b: EngineNode;
   let reaped: string[];
+  let standIns: ReapedConnection[];
   let onReaped: () => void;
 
   beforeEach(async () => {
@@ -17,14 +18,17 @@ describeOnEachRedis("node liveness and reaping", ({ newRedis }) => {
     await a.engine.add("lobby");
     await a.engine.add("kitchen");
     reaped = [];
+    standIns = [];
     onReaped = () => undefined;
     for (const node of [a, b]) {
       node.engine.addMiddleware({
         name: "record reaped leaves",
         leave: (connection, room) => {
-          const standIn = connection as ReapedConnection;
-          if (!standIn.reaped) return;
-          reaped.push(`${standIn.id}@${room}:${standIn.memberDetails.name}`);
+          if (!("reaped" in connection)) return;
+          standIns.push(connection);
+          reaped.push(
+            `${connection.id}@${room}:${connection.memberDetails.name}`,
+          );
           onReaped();
         },
       });
@@ -47,6 +51,10 @@ describeOnEachRedis("node liveness and reaping", ({ newRedis }) => {
     nodeId: string,
     rooms: Record<string, string[]>,
     ttl: number,
+    detailsOf = (id: string): Record<string, unknown> => ({
+      id,
+      name: `name of ${id}`,
+    }),
   ) {
     await redis.sadd("test:nodes", nodeId);
     await redis.set(`test:node:${nodeId}`, "", "PX", ttl);
@@ -56,7 +64,7 @@ describeOnEachRedis("node liveness and reaping", ({ newRedis }) => {
         await redis.hset(
           `test:{${room}}:members`,
           id,
-          JSON.stringify({ id, name: `name of ${id}` }),
+          JSON.stringify(detailsOf(id)),
         );
         await redis.hset(`test:{${room}}:holders`, id, nodeId);
       }
@@ -86,6 +94,29 @@ describeOnEachRedis("node liveness and reaping", ({ newRedis }) => {
     // Both survivors swept; neither reaped anything twice.
     await a.engine.add("after");
     expect(reaped).toHaveLength(3);
+  });
+
+  test("a reaped member's stand-in has the session and params that generateMemberDetails stored, and none it did not store", async () => {
+    await leftByDeadNode(
+      "crashed#3",
+      { lobby: ["stored", "unstored"] },
+      100,
+      (id) =>
+        id === "stored"
+          ? { id, session: { name: "Ada" }, params: { via: "web" } }
+          : { id },
+    );
+    await reapedCount(2);
+    const standInOf = (id: string) =>
+      standIns.find((standIn) => standIn.id === id);
+    expect(standInOf("stored")).toMatchObject({
+      session: { name: "Ada" },
+      params: { via: "web" },
+    });
+    expect(standInOf("unstored")).toMatchObject({
+      session: undefined,
+      params: undefined,
+    });
   });
 
   test("a live node keeps its members well past nodeTimeout: it refreshes its liveness", async () => {

@@ -86,13 +86,26 @@ export class GeneratedApp {
   }
 
   /** `npm run build`, as the guide does: the application's own tsc and tsconfig. */
-  async build() {
-    try {
-      await run("npm", ["run", "build"], { cwd: this.directory });
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout: string; stderr: string };
-      throw new Error(`npm run build failed:\n${stdout}${stderr}`);
-    }
+  build() {
+    return this.runShowingOutput("npm", ["run", "build"]);
+  }
+
+  /**
+   * Type-checks one file of the application with the application's tsc and `--strict`, as code of a
+   * strict application (the generated tsconfig and files are not strict; libraries' types are skipped).
+   */
+  typeCheckStrictly(file: string) {
+    return this.runShowingOutput("npx", [
+      "tsc",
+      "--noEmit",
+      "--strict",
+      "--skipLibCheck",
+      "--module",
+      "commonjs",
+      "--target",
+      "es2018",
+      file,
+    ]);
   }
 
   /** Starts the built application on free ports, as `npm start` does. */
@@ -134,6 +147,18 @@ export class GeneratedApp {
     for (const block of guide) {
       const file = fileNamedOnFirstLine.exec(block.code.split("\n")[0])?.[1];
       if (file !== undefined) this.writeFile(file, `${block.code}\n`);
+    }
+  }
+
+  /** Runs a command in the application; if it fails, the error holds what it printed. */
+  private async runShowingOutput(command: string, args: string[]) {
+    try {
+      await run(command, args, { cwd: this.directory });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout: string; stderr: string };
+      throw new Error(
+        `${[command, ...args].join(" ")} failed:\n${stdout}${stderr}`,
+      );
     }
   }
 
