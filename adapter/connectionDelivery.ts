@@ -1,4 +1,6 @@
-import { api, log } from "actionhero";
+import { api } from "actionhero";
+import { chat } from "./actionheroChat";
+import { chatLog } from "./chatLog";
 import { corkForThisTurn } from "../src/corkForThisTurn";
 import { frameWriter, textFrame, type WsSocket } from "./websocketFrames";
 import { chatSettings } from "./chatSettings";
@@ -74,8 +76,9 @@ function sendsJsonAsIs(spark: PrimusSpark) {
 
 /** A websocket client that does not read is closed: the node does not hold its messages without end. */
 function closeSlowReader(connection: ChatConnection, unsent: number) {
-  log(
-    `[chat] closing websocket connection "${connection.id}": ${unsent} bytes wait for it, more than maxWriteBuffer`,
+  chat.observer.connectionClosed("slow_reader");
+  chatLog(
+    `closing websocket connection "${connection.id}": ${unsent} bytes wait for it, more than maxWriteBuffer`,
     "warning",
   );
   void Promise.resolve(connection.destroy?.()).catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { EventEmitter } from "events";
-import { config, log, type Connection } from "actionhero";
+import { config, type Connection } from "actionhero";
+import { chatLog } from "./chatLog";
 import { chatVerbRequest } from "../src/chatVerbs";
 import { chatErrors } from "../src/errors";
 import { jsonRequestProblem } from "../src/requestGuard";
@@ -36,8 +37,8 @@ export function guardWebsocketInput(): () => void {
         chatVerbRequest(data as Request),
       );
     } catch (error) {
-      log(
-        `[chat] a websocket request of connection "${connection.id}" failed`,
+      chatLog(
+        `a websocket request of connection "${connection.id}" failed`,
         "warning",
         { error: String(error) },
       );

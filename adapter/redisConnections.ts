@@ -1,5 +1,6 @@
 import { Cluster, type ClusterNode, type ClusterOptions } from "ioredis";
 import type { ChatConfig, RedisConnectionConfig } from "../src/config";
+import type { RedisMode } from "../src/observability/chatMetrics";
 import {
   isCluster,
   isInMemory,
@@ -165,4 +166,14 @@ export function logRedisErrors(
     },
   );
   return () => listening.forEach((stop) => stop());
+}
+
+/** How chat reaches Redis, for metrics and health. */
+export function redisMode(connections: ChatRedisConnections): RedisMode {
+  if (connections.inMemory) return "memory";
+  if (isCluster(connections.client)) return "cluster";
+  return describeRedis(connections, "client") ===
+    describeRedis(connections, "subscriber")
+    ? "single"
+    : "split";
 }

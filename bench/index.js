@@ -6,6 +6,7 @@
 //                    --systems baseline,websocket,tcp --modes rate,saturated --window 4 --history 0 --nodes 1
 //                    --redis server (or cluster: a Redis Cluster of 3 masters; memory: ioredis-mock in the node)
 //                    --format table (or json) --profile DIR (CPU profiles of the servers over the measured window)
+//                    --metrics on (or off: chat counts nothing; both: each chat system with metrics on, then off)
 const { fork, execFileSync } = require("child_process");
 const fs = require("fs");
 const net = require("net");
@@ -28,6 +29,7 @@ function parseOptions(argv) {
     profile: "",
     systems: "baseline,websocket,tcp",
     modes: "rate,saturated",
+    metrics: "on",
   };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i]
@@ -45,6 +47,8 @@ function parseOptions(argv) {
     throw new Error(
       `--clients (${options.clients}) must be a multiple of --room-size (${options.roomSize}): every room is full`,
     );
+  if (!["on", "off", "both"].includes(options.metrics))
+    throw new Error(`--metrics is on, off or both, not ${options.metrics}`);
   if (!["table", "json"].includes(options.format))
     throw new Error(`--format is table or json, not ${options.format}`);
   return options;
@@ -120,7 +124,7 @@ const once = (child, predicate) =>
     );
   });
 
-async function startServer(system, redisEnv, rooms, history) {
+async function startServer(system, redisEnv, rooms, history, metrics) {
   const port = await freePort();
   const socketPort = await freePort();
   const child = track(
@@ -139,6 +143,7 @@ async function startServer(system, redisEnv, rooms, history) {
             ...redisEnv,
             ACTIONHERO_CONFIG: path.join(__dirname, "app", "config"),
             BENCH_HISTORY_SIZE: String(history),
+            BENCH_METRICS: metrics,
           },
         }),
   );
@@ -160,12 +165,14 @@ async function startServer(system, redisEnv, rooms, history) {
   return { child, load };
 }
 
-async function run(system, mode, options, redis) {
+async function run(system, mode, options, redis, metrics) {
   const rooms = Math.ceil(options.clients / options.roomSize);
   const count = system === "baseline" ? 1 : options.nodes;
   const servers = [];
   for (let n = 0; n < count; n++)
-    servers.push(await startServer(system, redis.env, rooms, options.history));
+    servers.push(
+      await startServer(system, redis.env, rooms, options.history, metrics),
+    );
   const pids = servers.map((server) => server.child.pid);
   const sum = (measure, of = pids) =>
     of.reduce((total, pid) => total + measure(pid), 0);
@@ -230,7 +237,13 @@ async function run(system, mode, options, redis) {
       `${system}, ${mode}: top self time over the measured window (${file})\n${topSelfTime(file).join("\n")}`,
     );
   return {
-    system: count > 1 ? `${system} (${count} nodes)` : system,
+    system: [
+      system,
+      count > 1 ? `(${count} nodes)` : "",
+      system !== "baseline" && metrics === "off" ? "(metrics off)" : "",
+    ]
+      .filter(Boolean)
+      .join(" "),
     mode:
       mode === "saturated"
         ? `saturated (window ${options.window})`
@@ -258,6 +271,12 @@ async function run(system, mode, options, redis) {
   };
 }
 
+/** The metrics settings a system runs with: the baseline has none. */
+function metricsSettings(system, metrics) {
+  if (system === "baseline") return ["on"];
+  return metrics === "both" ? ["on", "off"] : [metrics];
+}
+
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   if (options.profile) fs.mkdirSync(options.profile, { recursive: true });
@@ -265,11 +284,12 @@ async function main() {
   const rows = [];
   try {
     for (const mode of options.modes.split(","))
-      for (const system of options.systems.split(",")) {
-        redis.flush();
-        rows.push(await run(system, mode, options, redis));
-        console.error(`done: ${system}, ${mode}`);
-      }
+      for (const system of options.systems.split(","))
+        for (const metrics of metricsSettings(system, options.metrics)) {
+          redis.flush();
+          rows.push(await run(system, mode, options, redis, metrics));
+          console.error(`done: ${system}, ${mode}, metrics ${metrics}`);
+        }
   } finally {
     redis.stop();
   }

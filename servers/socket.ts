@@ -1,6 +1,8 @@
 import * as net from "net";
 import * as tls from "tls";
-import { Server, type Connection } from "actionhero";
+import { api, config, Server, type Connection } from "actionhero";
+import { chat } from "../adapter/actionheroChat";
+import { chatLog } from "../adapter/chatLog";
 import { chatSettings } from "../adapter/chatSettings";
 import { corkForThisTurn } from "../src/corkForThisTurn";
 import { LineReader, type LineEvent } from "../src/socket/lineReader";
@@ -215,13 +217,23 @@ export class SocketServer extends Server {
     }
   }
 
-  /** Runs an action with the connection's params, or with just the params given (a JSON request). */
-  private runAction(
+  /**
+   * Runs an action with the connection's params, or with just the params given (a JSON request). An
+   * action the app does not have is answered here, with actionhero's own error: actionhero would log
+   * each one as an error, and a client could fill the log with them.
+   */
+  private async runAction(
     connection: Connection,
     messageId: number,
     name: string,
     params?: Record<string, unknown>,
   ) {
+    if (!Object.hasOwn(api.actions.versions, name))
+      return this.sendMessage(
+        connection,
+        { error: await unknownActionError() },
+        messageId,
+      );
     const connectionParams = connection.params;
     connection.params = { ...(params ?? connectionParams), action: name };
     connection.messageId = String(messageId);
@@ -233,8 +245,9 @@ export class SocketServer extends Server {
   /** A client that stops reading is closed: the server does not hold its messages without end. */
   private dropSlowReader(connection: Connection) {
     const { socket } = session(connection);
-    this.log(
-      "closing a connection that does not read its messages",
+    chat.observer.connectionClosed("slow_reader");
+    chatLog(
+      `closing socket connection "${connection.id}": more than maxWriteBuffer bytes wait for it`,
       "warning",
       { to: connection.remoteIP },
     );
@@ -244,6 +257,12 @@ export class SocketServer extends Server {
 
 function session(connection: Connection): SocketSession {
   return connection.rawConnection as SocketSession;
+}
+
+/** actionhero's error for an action it does not have (`config.errors.unknownAction`). */
+async function unknownActionError(): Promise<string> {
+  const errors = config.errors as { unknownAction(data: unknown): unknown };
+  return String(await errors.unknownAction({}));
 }
 
 function errorText(error: unknown) {

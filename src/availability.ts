@@ -1,4 +1,7 @@
 import { chatErrors } from "./errors";
+import type { ChatObserver } from "./observability/chatObserver";
+import type { ChatLogger } from "./types";
+import { trace } from "./observability/trace";
 import type { Cluster, Redis } from "ioredis";
 import {
   isCluster,
@@ -25,10 +28,15 @@ export class ChatAvailability {
   /** The `host:port` of the clusters' masters as of the last start or recovery. */
   private knownMasters = new Set<string>();
   private readonly stopWatchingServers: (() => void)[];
+  /** When chat became unavailable, and when Redis answered again after it (ms since the epoch). */
+  private unavailableSince?: number;
+  private reachableSince?: number;
 
   constructor(
     connections: RedisConnection[],
     private readonly onConnectionsReady: () => void,
+    private readonly observer: ChatObserver,
+    private readonly log: ChatLogger,
   ) {
     this.connections = [...new Set(connections)];
     for (const connection of this.connections) {
@@ -91,7 +99,16 @@ export class ChatAvailability {
 
   /** Marks the recovery that began after `outages` outages as done, unless another began since. */
   recovered(outages: number) {
-    if (this.outageCount === outages) this.recovering = false;
+    if (this.outageCount !== outages) return;
+    this.recovering = false;
+    const now = Date.now();
+    const since = this.unavailableSince ?? now;
+    this.observer.recovered(
+      (now - since) / 1000,
+      (now - (this.reachableSince ?? since)) / 1000,
+    );
+    trace.redis("available again after %d ms", now - since);
+    this.unavailableSince = this.reachableSince = undefined;
   }
 
   stop() {
@@ -106,6 +123,16 @@ export class ChatAvailability {
   /** Counts an outage: a connection lost, or a Redis replaced behind connections that stayed up. */
   readonly reportOutage = () => {
     this.outageCount++;
+    if (!this.recovering) {
+      this.unavailableSince = Date.now();
+      this.observer.outageStarted();
+      this.log(
+        "chat is unavailable: a Redis connection was lost (says and joins fail with CHAT_UNAVAILABLE until it recovers)",
+        "warning",
+      );
+    }
+    this.reachableSince = undefined;
+    trace.redis("outage %d: chat unavailable", this.outageCount);
     this.recovering = true;
     for (const onOutage of this.outageListeners) onOutage();
     this.outageListeners.clear();
@@ -161,7 +188,10 @@ export class ChatAvailability {
 
   private readonly onReady = () => {
     // ioredis emits "ready" before it resubscribes and sends what it queued; recover after those.
-    if (this.recovering && this.connectionsReady)
+    if (this.recovering && this.connectionsReady) {
+      this.reachableSince ??= Date.now();
+      trace.redis("every Redis connection is ready: recovering");
       queueMicrotask(this.onConnectionsReady);
+    }
   };
 }

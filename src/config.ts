@@ -1,4 +1,5 @@
 import type { ClusterNode, ClusterOptions } from "ioredis";
+import type { Registry } from "prom-client";
 
 /** How to build one Redis connection, the shape actionhero's `config.redis` uses. */
 export interface RedisConnectionConfig {
@@ -54,6 +55,19 @@ export type ChatConfig = {
    * `api.chatRoom.history` and `roomAdd room since`; every message then has an `id`. `size` 0 is off.
    */
   history: { size: number; ttl: number };
+  /**
+   * Prometheus metrics of this node's chat, served on actionhero's web server at `path`. `registry` is
+   * the application's own prom-client registry, so that its metrics and chat's are scraped together;
+   * without one, chat keeps a registry of its own.
+   */
+  metrics: { enabled: boolean; path: string; registry?: Registry };
+  /** `GET path` answers 200 while chat on this node is available, 503 with the reason while it is not. */
+  health: { path: string };
+  /**
+   * The admin page, at `path` on actionhero's web server, for whoever sends `token` (as a bearer token,
+   * or on the page's log-in form). No token: no page.
+   */
+  admin: { token: string | null; path: string };
   /** Use an in-memory Redis (ioredis-mock). Chat then works within one process only. */
   fake: boolean;
   /**
@@ -81,6 +95,9 @@ export const defaultChatConfig: ChatConfig = {
   maxRequestDepth: 32,
   presence: { events: false },
   history: { size: 0, ttl: 300 },
+  metrics: { enabled: true, path: "/api/chat/metrics" },
+  health: { path: "/api/chat/health" },
+  admin: { token: null, path: "/chat-admin" },
   fake: false,
   redis: null,
 };
@@ -94,6 +111,9 @@ export function resolveChatConfig(
     ...overrides,
     presence: { ...defaultChatConfig.presence, ...overrides.presence },
     history: { ...defaultChatConfig.history, ...overrides.history },
+    metrics: { ...defaultChatConfig.metrics, ...overrides.metrics },
+    health: { ...defaultChatConfig.health, ...overrides.health },
+    admin: { ...defaultChatConfig.admin, ...overrides.admin },
   };
   const problem = redisConfigProblem(config);
   if (problem) throw new Error(`config.chat.redis: ${problem}`);

@@ -1,3 +1,4 @@
+import { trace } from "./observability/trace";
 import { randomUUID } from "crypto";
 import { ChatError, type ChatErrorCode } from "./errors";
 import type { ChatKeys } from "./keys";
@@ -130,7 +131,15 @@ export class ControlChannel {
     if (message.type === "reply") return this.settle(message);
 
     const handler = this.handlers.get(message.type);
-    if (!handler) return;
+    if (!handler) {
+      trace.control(
+        "ignored %s from %s: no handler",
+        message.type,
+        message.from,
+      );
+      return;
+    }
+    trace.control("handling %s from %s", message.type, message.from);
     let outcome: Pick<ControlMessage, "result" | "error" | "absent">;
     try {
       const result = await handler(message.body ?? {}, message.from);
@@ -172,8 +181,10 @@ export class ControlChannel {
     onTimeout: () => Error,
   ): Promise<unknown> {
     const requestId = randomUUID();
+    trace.control("asking %s of %o", type, nodeIds);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
+        trace.control("%s timed out after %d ms", type, this.timeout);
         this.pending.delete(requestId);
         reject(onTimeout());
       }, this.timeout);
@@ -196,6 +207,11 @@ export class ControlChannel {
       ? this.pending.get(message.requestId)
       : undefined;
     if (!request || !message.requestId) return;
+    trace.control(
+      "reply from %s: %s",
+      message.from,
+      message.absent ? "not for it" : message.error ? "error" : "ok",
+    );
     if (message.absent) {
       request.waitingFor.delete(message.from);
       if (request.waitingFor.size > 0) return;

@@ -1,3 +1,4 @@
+import { trace } from "./observability/trace";
 import type { ChatAvailability } from "./availability";
 import { chatErrors } from "./errors";
 import type { LocalMember, LocalRoomIndex } from "./localRoomIndex";
@@ -5,6 +6,7 @@ import type { ChatMiddlewareStack } from "./middleware";
 import type { NodeLiveness } from "./nodeLiveness";
 import type { ChatPubSub } from "./pubSub";
 import type { PresenceEvent, RoomPresence } from "./presence";
+import { reapedConnection } from "./reapedConnection";
 import { Recovery } from "./recovery";
 import type { RoomDelivery } from "./roomDelivery";
 import type { RoomHistory } from "./roomHistory";
@@ -21,7 +23,6 @@ import type {
   MemberDetails,
   MaybePromise,
   MessagePayload,
-  ReapedConnection,
 } from "./types";
 
 /** A member that left while Redis could not be told. */
@@ -174,6 +175,12 @@ export class Membership {
       );
       if (outcome === "noRoom") throw chatErrors.roomNotFound(room);
       member.generation = generation;
+      trace.membership(
+        "room %s: %s joined%s",
+        room,
+        connection.id,
+        first ? " (the room's first member here: subscribed)" : "",
+      );
       if (presenceJoined)
         await this.parts.presence.announce(
           room,
@@ -196,6 +203,7 @@ export class Membership {
       this.parts.availability.assertAvailable();
       await this.parts.middleware.runMembership("leave", connection, room);
       await this.forget(connection, [room]);
+      trace.membership("room %s: %s left", room, connection.id);
       return true;
     });
   }
@@ -246,16 +254,10 @@ export class Membership {
    * and announces its presence key's leave if it was the key's last connection.
    */
   async runLeaveForReaped(room: string, member: ReapedMember) {
-    const standIn: ReapedConnection = {
-      id: member.id,
-      rooms: [],
-      canChat: false,
-      destroyed: true,
-      reaped: true,
-      memberDetails: parseDetails(member.id, member.details),
-      sendMessage: () => undefined,
-    };
-    await this.runLeaveMiddlewareUnrefusable(standIn, room);
+    await this.runLeaveMiddlewareUnrefusable(
+      reapedConnection(parseDetails(member.id, member.details)),
+      room,
+    );
     await this.announceLeaves(room, [member]);
   }
 

@@ -1,3 +1,4 @@
+import { trace } from "./observability/trace";
 import { serversOf, type RedisConnection } from "./redisConnection";
 import type { ChatAvailability } from "./availability";
 import type { ControlChannel } from "./controlChannel";
@@ -141,15 +142,22 @@ export class NodeSupervisor {
     // A restarted Redis (or a replica that took over) may have lost rooms; one that kept running lost
     // none, so a room gone from it was destroyed. Compared with the last recovery that completed.
     const restarted = redisRunIds !== liveness.redisRunIds;
+    trace.redis("recovery: Redis %s", restarted ? "restarted" : "kept running");
     await pubSub.resubscribe(index.roomNames());
+    trace.redis("recovery: resubscribed %d rooms", index.roomNames().length);
     await membership.restore(restarted);
+    trace.redis("recovery: members written back");
     liveness.redisRunIds = redisRunIds;
     availability.noteMasters();
     await liveness.register();
     await control.notify(nodeReadyNotice, {
       redisRunIds: liveness.redisRunIds,
     });
-    if (restarted) await this.waitForPeers(liveness.redisRunIds);
+    trace.redis("recovery: registered and told the other nodes");
+    if (restarted) {
+      await this.waitForPeers(liveness.redisRunIds);
+      trace.redis("recovery: the other nodes have recovered too");
+    }
     await membership.announcePresenceAfterRestore();
     // Give the other nodes a full nodeTimeout to refresh their liveness before any is taken for dead.
     this.sweepAfter = Date.now() + liveness.timeout;

@@ -1,3 +1,5 @@
+import type { ChatObserver } from "./observability/chatObserver";
+import { trace } from "./observability/trace";
 import { parseDetails, type RoomStore } from "./roomStore";
 import type {
   ChatLogger,
@@ -27,6 +29,7 @@ export interface RoomPresenceParts {
   events: boolean;
   sanitize(details: MemberDetails): MaybePromise<Record<string, unknown>>;
   log: ChatLogger;
+  observer: ChatObserver;
 }
 
 /** The JSON of a presence event starts so, which tells it from a message without parsing it. */
@@ -62,6 +65,8 @@ export class RoomPresence {
         sentAt: Date.now(),
       };
       await this.parts.publish(room, JSON.stringify(payload));
+      this.parts.observer.presenceEvent(event);
+      trace.membership("room %s: presence %s of %s", room, event, key);
     } catch (error) {
       this.parts.log(
         `could not announce that "${key}" ${event === "join" ? "joined" : "left"} room "${room}"`,

@@ -1,3 +1,4 @@
+import { trace } from "./observability/trace";
 import type { RedisConnection } from "./redisConnection";
 import type { ChatKeys } from "./keys";
 import type { ReapedMember, RoomStore } from "./roomStore";
@@ -34,7 +35,11 @@ export class Reaper {
       this.claimTimeout,
       "NX",
     );
-    if (claimed !== "OK") return 0;
+    if (claimed !== "OK") {
+      trace.reap("node %s is dead; another node reaps it", deadNodeId);
+      return 0;
+    }
+    trace.reap("node %s is dead: reaping its members", deadNodeId);
     let reaped = 0;
     const rooms = await this.redis.smembers(this.keys.nodeRooms(deadNodeId));
     for (const room of rooms)
@@ -59,6 +64,12 @@ export class Reaper {
     connectionIds: readonly string[] = [],
   ): Promise<number> {
     const members = await this.store.reap(room, holderNodeId, connectionIds);
+    trace.reap(
+      "room %s: reaped %d members of node %s",
+      room,
+      members.length,
+      holderNodeId,
+    );
     for (const member of members) await this.onReaped(room, member);
     return members.length;
   }

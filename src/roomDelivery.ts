@@ -1,6 +1,8 @@
 import type { LocalMember, LocalRoomIndex } from "./localRoomIndex";
 import { isPresenceJson } from "./presence";
 import type { ChatMiddlewareStack } from "./middleware";
+import type { ChatObserver } from "./observability/chatObserver";
+import { trace } from "./observability/trace";
 import { RoomMessage, type DeliverMessage } from "./roomMessage";
 import { SerialQueue } from "./serialQueue";
 import type { ChatConnection, ChatLogger, MessagePayload } from "./types";
@@ -18,6 +20,7 @@ export class RoomDelivery {
     private readonly deliver: DeliverMessage,
     private readonly maxRoomQueue: number,
     private readonly log: ChatLogger,
+    private readonly observer: ChatObserver,
   ) {}
 
   /** Whether a room's queue is full here, so that a message to it should be refused before it is sent. */
@@ -27,22 +30,40 @@ export class RoomDelivery {
 
   receive(room: string, json: string) {
     const members = this.index.members(room);
-    if (!members) return;
+    if (!members) {
+      trace.deliver("no members here of room %s: message not delivered", room);
+      return;
+    }
     const message = RoomMessage.fromJson(json);
+    this.measureLatency(message);
     // A presence event is the node's notice, not a say: `say` middleware does not run for it.
     if (!this.middleware.has("say") || isPresenceJson(json)) {
+      if (trace.deliver.enabled)
+        trace.deliver("room %s: to %d members", room, members.size);
       for (const [connection, member] of members)
         this.offer(connection, member, message);
       return;
     }
     const waiting = this.waiting.get(room) ?? 0;
     if (waiting >= this.maxRoomQueue) {
+      this.observer.messageDropped();
+      trace.deliver(
+        "room %s: dropped, %d wait for say middleware",
+        room,
+        waiting,
+      );
       this.log(
         `dropped a message to room "${room}": ${waiting} wait for its say middleware here`,
         "warning",
       );
       return;
     }
+    if (trace.deliver.enabled)
+      trace.deliver(
+        "room %s: to %d members through say middleware",
+        room,
+        members.size,
+      );
     this.waiting.set(room, waiting + 1);
     this.roomQueue
       .run(room, () =>
@@ -124,7 +145,15 @@ export class RoomDelivery {
     this.send(connection, RoomMessage.fromPayload(payload));
   }
 
+  /** The time from the message's `sentAt` to now, when it is handed to this node's members. */
+  private measureLatency(message: RoomMessage) {
+    const { sentAt } = message;
+    if (sentAt !== undefined)
+      this.observer.deliveryLatency(Math.max(0, Date.now() - sentAt) / 1000);
+  }
+
   private send(connection: ChatConnection, message: RoomMessage) {
+    this.observer.delivered();
     try {
       const sending = this.deliver(connection, message);
       if (sending instanceof Promise)

@@ -1,5 +1,7 @@
 import type { MessagePayload } from "./types";
 
+const sentAtKey = '"sentAt":';
+
 /**
  * One message on its way to a node's members. It holds the JSON that came over pub/sub and parses it
  * at most once, so however many members receive it, it is serialized and parsed once per node.
@@ -23,6 +25,26 @@ export class RoomMessage {
 
   get json(): string {
     return (this.jsonText ??= JSON.stringify(this.parsed));
+  }
+
+  /**
+   * The time the message carries (`sentAt`, ms), if it carries one, for the delivery latency. Read from
+   * the JSON's last `"sentAt":` when the message is not parsed: the payload's own key comes after the
+   * message in the default payload, so a message that holds a `sentAt` of its own is not mistaken for it.
+   */
+  get sentAt(): number | undefined {
+    if (this.parsed) {
+      const { sentAt } = this.parsed;
+      return typeof sentAt === "number" ? sentAt : undefined;
+    }
+    const json = this.jsonText as string;
+    const at = json.lastIndexOf(sentAtKey);
+    if (at < 0) return undefined;
+    const sentAt = parseInt(
+      json.slice(at + sentAtKey.length, at + sentAtKey.length + 16),
+      10,
+    );
+    return Number.isFinite(sentAt) ? sentAt : undefined;
   }
 
   get payload(): MessagePayload {

@@ -82,7 +82,11 @@ describe(`the socket server under fuzzed input (seed ${seed})`, () => {
     return { sent, connections };
   }
 
-  test(`${totalLines} fuzzed lines and ${churnedConnections} dropped connections: the node stays up, a pair chatting loses nothing, and the heap comes back`, async () => {
-    await target.survives("fuzz-socket", seed, () => fuzz(new Random(seed)));
+  test(`${totalLines} fuzzed lines and ${churnedConnections} dropped connections: the node stays up, a pair chatting loses nothing, the heap comes back, and the log stays short`, async () => {
+    const printed = await target.survives("fuzz-socket", seed, () =>
+      fuzz(new Random(seed)),
+    );
+    // Unknown actions are answered by the socket server, never logged by actionhero as errors.
+    expect(printed).not.toContain("unknown action or invalid apiVersion");
   }, 120_000);
 });

@@ -63,7 +63,9 @@ export class FuzzTarget {
   /**
    * Runs a fuzz (resolving with how much it sent over how many connections) and asserts that the node
    * stayed up, a pair chatting meanwhile lost nothing, the heap came back within 16 MiB after a full
-   * collection, and nothing failed unhandled; the figures go to `__tests__/artifacts/<name>.json`.
+   * collection, nothing failed unhandled, and the plugin wrote at most 300 lines of log however much
+   * bad input it was sent; the figures go to `__tests__/artifacts/<name>.json`. Resolves with what the
+   * node printed meanwhile.
    */
   async survives(
     name: string,
@@ -71,7 +73,13 @@ export class FuzzTarget {
     fuzz: () => Promise<{ sent: number; connections: number }>,
   ) {
     const heapBefore = await this.heapUsed();
+    const printedBefore = this.node.output.length;
     const chat = await this.fuzzWhileChatting(fuzz);
+    const printed = this.node.output.slice(printedBefore);
+    const pluginLogLines = printed
+      .split("\n")
+      .filter((line) => line.includes("[chat]")).length;
+    expect(pluginLogLines).toBeLessThanOrEqual(300);
     expect(this.node.alive).toBe(true);
     expect(chat.said).toBeGreaterThan(0);
     expect(chat.lost).toEqual([]);
@@ -84,7 +92,9 @@ export class FuzzTarget {
       pairSaid: chat.said,
       heapBefore,
       heapAfter,
+      pluginLogLines,
     });
+    return printed;
   }
 
   async stop() {
