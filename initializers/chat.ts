@@ -4,6 +4,7 @@ import {
   connectionsReady,
   describeRedis,
   logRedisErrors,
+  redisMode,
   type ChatRedisConnections,
 } from "../adapter/redisConnections";
 import { routeActionheroChat } from "../adapter/routeActionheroChat";
@@ -15,7 +16,18 @@ import { deliverToConnection } from "../adapter/connectionDelivery";
 import { coalesceWebsocketAnswers } from "../adapter/websocketAnswers";
 import { ChatEngine } from "../src/chatEngine";
 import { resolveChatConfig } from "../src/config";
-import type { LogLevel } from "../src/types";
+import type { ChatMetrics } from "../src/observability/chatMetrics";
+import { chatLog } from "../adapter/chatLog";
+import {
+  chatMetrics,
+  connectionsByTransport,
+  measureNode,
+  observabilityRoutes,
+} from "../adapter/chatObservability";
+import { serveChatHttp } from "../adapter/chatHttp";
+import { adminRoutes } from "../adapter/adminPage";
+import { describeAdminRedis } from "../adapter/adminRedis";
+import { chatSettings } from "../adapter/chatSettings";
 
 /**
  * Starts the chat engine of this node on actionhero: after core's own chat initializer (so it replaces
@@ -28,6 +40,9 @@ export class ChatInitializer extends Initializer {
   /** Undoes what the plugin wrapped of actionhero's websocket server. */
   private unguard?: () => void;
   private unlogErrors?: () => void;
+  private metrics?: ChatMetrics;
+  /** Stops serving the plugin's HTTP routes (metrics, health, the admin page). */
+  private unserve?: () => void;
 
   constructor() {
     super();
@@ -44,6 +59,7 @@ export class ChatInitializer extends Initializer {
     };
     const chatConfig = resolveChatConfig(config.chat);
     config.chat = chatConfig;
+    this.metrics = chatMetrics(chatConfig);
     takeWebsocketFramesInTurn();
     this.redis = chatRedisConnections(chatConfig, {
       client: api.redis.clients.client,
@@ -67,14 +83,15 @@ export class ChatInitializer extends Initializer {
       redis: this.redis,
       connections: {
         get: (connectionId) => api.connections.connections[connectionId],
+        countByType: connectionsByTransport,
       },
       deliver: deliverToConnection,
-      log: (message: string, level: LogLevel, data?: unknown) =>
-        log(`[chat] ${message}`, level, data),
+      log: chatLog,
+      observer: this.metrics,
     });
     this.unroute = routeActionheroChat(this.engine);
     this.unlogErrors = logRedisErrors(this.redis, (message) =>
-      log(`[chat] ${message}`, "warning"),
+      chatLog(message, "warning"),
     );
     // Core's chat initializer creates the starting rooms before this one starts.
     try {
@@ -99,6 +116,15 @@ export class ChatInitializer extends Initializer {
       unguardInput();
       uncoalesceAnswers();
     };
+    const mode = redisMode(this.redis);
+    if (this.metrics) measureNode(this.metrics, this.engine, mode);
+    const redis = this.redis;
+    this.unserve = serveChatHttp([
+      ...observabilityRoutes(chatSettings(), this.engine, mode, this.metrics),
+      ...adminRoutes(chatSettings(), this.engine, () =>
+        describeAdminRedis(redis),
+      ),
+    ]);
     const { inMemory } = this.redis;
     log(
       `[chat] ah-chat-plugin started: rooms in ${describeRedis(this.redis, "client")}, messages through ${describeRedis(this.redis, "subscriber")}`,
@@ -116,12 +142,16 @@ export class ChatInitializer extends Initializer {
     await this.engine?.stop();
     this.unroute?.();
     this.unguard?.();
+    this.unserve?.();
+    this.metrics?.unregister();
     this.disconnectOwned();
     this.unlogErrors?.();
     this.engine = undefined;
     this.unroute = undefined;
     this.unlogErrors = undefined;
     this.unguard = undefined;
+    this.unserve = undefined;
+    this.metrics = undefined;
     this.redis = undefined;
   }
 

@@ -2,14 +2,24 @@ import { randomBytes } from "crypto";
 import type { RedisConnection } from "./redisConnection";
 import { ChatAvailability } from "./availability";
 import { withCallback, type NodeCallback } from "./callback";
+import { clusterReport, type ClusterReport } from "./admin/clusterReport";
+import { reportNode, type NodeReport } from "./admin/nodeReport";
+import { adminRoomMembers, type AdminRoomMembers } from "./admin/roomMembers";
+import { RoomTraffic } from "./admin/roomTraffic";
 import { ControlChannel, notForThisNode } from "./controlChannel";
-import { chatErrors } from "./errors";
+import { ChatError, chatErrors } from "./errors";
 import { ChatKeys } from "./keys";
 import { LocalRoomIndex } from "./localRoomIndex";
 import { Membership } from "./membership";
 import { ChatMiddlewareStack, type ChatMiddleware } from "./middleware";
 import { NodeLiveness } from "./nodeLiveness";
 import { NodeSupervisor, nodeReadyNotice } from "./nodeSupervisor";
+import {
+  silentObserver,
+  type ChatObserver,
+  type RefusedRequest,
+} from "./observability/chatObserver";
+import { trace } from "./observability/trace";
 import { ChatPubSub } from "./pubSub";
 import { Reaper } from "./reaper";
 import { SayRateLimiter } from "./sayRateLimiter";
@@ -38,6 +48,9 @@ import type {
   Sender,
 } from "./types";
 import { assertMessage, assertRoomName } from "./validation";
+
+/** The control message that asks a node for its admin page report. */
+const adminReportRequest = "adminReport";
 
 /** The limits the engine enforces itself (the servers enforce the others). */
 export type ChatEngineLimits = Pick<
@@ -70,6 +83,8 @@ export interface ChatEngineOptions extends ChatEngineLimits {
   connections: ConnectionDirectory;
   deliver?: DeliverMessage;
   log: ChatLogger;
+  /** Told of the node's work as it happens, for metrics; by default nobody. */
+  observer?: ChatObserver;
 }
 
 /**
@@ -81,6 +96,8 @@ export class ChatEngine {
   readonly keys: ChatKeys;
   /** This node process's own identity in Redis: new at every start, even when actionhero's `id` repeats. */
   readonly nodeId: string;
+  /** What the engine tells of its work (the metrics, when they are on). */
+  readonly observer: ChatObserver;
   private readonly store: RoomStore;
   private readonly index = new LocalRoomIndex();
   private readonly middleware: ChatMiddlewareStack;
@@ -95,11 +112,14 @@ export class ChatEngine {
   private readonly sayRate: SayRateLimiter;
   private readonly roomPresence: RoomPresence;
   private readonly roomHistory: RoomHistory;
+  /** Messages published per room in the last minute, for the admin page. */
+  private readonly traffic = new RoomTraffic();
 
   constructor(private readonly options: ChatEngineOptions) {
     const { redis, log } = options;
     this.nodeId = `${options.serverId}#${randomBytes(4).toString("hex")}`;
     this.keys = new ChatKeys(options.keyPrefix);
+    this.observer = options.observer ?? silentObserver;
     this.store = new RoomStore(redis.client, this.keys);
     this.liveness = new NodeLiveness(
       redis.client,
@@ -116,6 +136,7 @@ export class ChatEngine {
       options.deliver ?? sendPayload,
       options.maxRoomQueue,
       options.log,
+      this.observer,
     );
     this.sayRate = new SayRateLimiter(
       options.maxSaysPerSecond,
@@ -145,6 +166,7 @@ export class ChatEngine {
       events: options.presenceEvents,
       sanitize: (details) => this.sanitizeMemberDetails(details),
       log,
+      observer: this.observer,
     });
     defineChatScripts(redis.publisher);
     this.roomHistory = new RoomHistory(
@@ -164,6 +186,8 @@ export class ChatEngine {
             },
           ),
         ),
+      this.observer,
+      log,
     );
     this.membership = new Membership({
       store: this.store,
@@ -188,7 +212,10 @@ export class ChatEngine {
       this.store,
       this.nodeId,
       options.nodeTimeout,
-      (room, member) => this.membership.runLeaveForReaped(room, member),
+      (room, member) => {
+        this.observer.membersReaped(1);
+        return this.membership.runLeaveForReaped(room, member);
+      },
       log,
     );
     this.supervisor = new NodeSupervisor({
@@ -279,7 +306,10 @@ export class ChatEngine {
     callback?: NodeCallback<void>,
   ) =>
     withCallback(
-      this.forRoom(room, () => this.publish(sender ?? {}, room, message)),
+      this.counted(
+        "say",
+        this.forRoom(room, () => this.publish(sender ?? {}, room, message)),
+      ),
       callback,
     );
 
@@ -328,7 +358,7 @@ export class ChatEngine {
       callback,
     );
 
-  /** The room's recent messages after `since` (oldest first), and whether none is missing. */
+  /** The room's recent messages (oldest first): a page forward after `since`, or the newest. */
   history = (
     room: string,
     query: HistoryQuery = {},
@@ -340,6 +370,7 @@ export class ChatEngine {
         return this.availability.guard(async () => {
           if (!(await this.store.exists(room)))
             throw chatErrors.roomNotFound(room);
+          this.observer.historyRead();
           return this.roomHistory.read(room, query);
         });
       }),
@@ -353,7 +384,10 @@ export class ChatEngine {
     callback?: NodeCallback<boolean>,
   ) =>
     withCallback(
-      this.forRoom(room, () => this.addAnywhere(String(connectionId), room)),
+      this.counted(
+        "join",
+        this.forRoom(room, () => this.addAnywhere(String(connectionId), room)),
+      ),
       callback,
     );
 
@@ -387,10 +421,18 @@ export class ChatEngine {
     room: string,
     since?: string,
   ): Promise<boolean | { recovered: boolean }> =>
-    this.forRoom<boolean | { recovered: boolean }>(room, () =>
-      since === undefined
-        ? this.membership.join(connection, room)
-        : this.membership.joinAndRecover(connection, room, since),
+    this.counted(
+      "join",
+      this.forRoom<boolean | { recovered: boolean }>(room, async () => {
+        if (since === undefined) return this.membership.join(connection, room);
+        const joined = await this.membership.joinAndRecover(
+          connection,
+          room,
+          since,
+        );
+        this.observer.historyRecovery(joined.recovered);
+        return joined;
+      }),
     );
 
   leaveRoom = (connection: ChatConnection, room: string) =>
@@ -404,7 +446,94 @@ export class ChatEngine {
       return this.status(room);
     });
 
+  // ---- the node's state, for metrics and health ----
+
+  /** Whether chat on this node answers: every Redis connection ready and no recovery pending. */
+  get available() {
+    return this.availability.available;
+  }
+
+  /** Why chat on this node is unavailable, or null while it is available. */
+  unavailableReason(): string | null {
+    if (this.availability.available) return null;
+    return this.availability.connectionsReady
+      ? "recovering after a Redis outage: writing members back and resubscribing"
+      : "Redis is unreachable";
+  }
+
+  /** The rooms this node holds members in, and its connections' memberships of them. */
+  localMembership() {
+    let memberships = 0;
+    const rooms = this.index.roomNames();
+    for (const room of rooms)
+      memberships += this.index.members(room)?.size ?? 0;
+    return { rooms: rooms.length, memberships };
+  }
+
+  /** The live nodes of the application, this one included (read from Redis). */
+  async liveNodeCount() {
+    const { alive } = await this.liveness.otherNodes();
+    return alive.size + 1;
+  }
+
+  // ---- the admin page ----
+
+  /** What this node reports of itself to the admin page. */
+  nodeReport = (): NodeReport =>
+    reportNode({
+      nodeId: this.nodeId,
+      serverId: this.options.serverId,
+      index: this.index,
+      traffic: this.traffic,
+      connections: () => this.options.connections.countByType?.() ?? {},
+      livenessRefreshedAt: this.liveness.refreshedAt,
+      unavailableReason: this.unavailableReason(),
+    });
+
+  /** Every live node's report (this one's read locally), and the rooms added up over them. */
+  clusterReport = (): Promise<ClusterReport> =>
+    clusterReport({
+      self: this.nodeReport,
+      otherNodes: async () => [
+        ...(await this.liveness.otherNodes()).alive.keys(),
+      ],
+      ask: async (nodeId) =>
+        (await this.control.ask(nodeId, adminReportRequest, {}, () =>
+          chatErrors.nodeSilent(nodeId),
+        )) as NodeReport,
+      roomNames: () => this.store.list(),
+    });
+
+  /** A room's members with everything stored of them and the node holding each. */
+  roomMembers = (room: string): Promise<AdminRoomMembers> =>
+    this.forRoom(room, () =>
+      this.availability.guard(async () => {
+        const [stored, holders] = await Promise.all([
+          this.store.members(room),
+          this.store.holders(room),
+        ]);
+        if (!stored) throw chatErrors.roomNotFound(room);
+        return adminRoomMembers(room, stored, holders);
+      }),
+    );
+
   // ---- internals ----
+
+  /** Counts a say or join that is refused, by its code, and traces why. */
+  private counted<T>(request: RefusedRequest, work: Promise<T>): Promise<T> {
+    return work.catch((error: unknown) => {
+      const code =
+        error instanceof ChatError ? error.code : "MIDDLEWARE_REFUSED";
+      this.observer.refused(request, code);
+      (request === "say" ? trace.say : trace.membership)(
+        "%s refused (%s): %s",
+        request,
+        code,
+        error instanceof Error ? error.message : String(error),
+      );
+      throw error;
+    });
+  }
 
   /** Runs the work once the room name is known to be valid; a bad name rejects, never throws. */
   private async forRoom<T>(room: unknown, work: () => Promise<T>): Promise<T> {
@@ -439,13 +568,24 @@ export class ChatEngine {
       room,
       payload,
     );
-    if (accepted === null) return;
+    if (accepted === null) {
+      trace.say("room %s: dropped by onSayReceive middleware", room);
+      return;
+    }
     const json = JSON.stringify(accepted);
     await this.availability.guard<unknown>(() =>
       this.roomHistory.enabled
         ? this.roomHistory.publish(room, json)
         : this.pubSub.publishRoom(room, json),
     );
+    this.traffic.record(room);
+    this.observer.said(
+      Array.isArray(sender.rooms)
+        ? ((sender as ChatConnection).type ?? "unknown")
+        : "server",
+    );
+    if (trace.say.enabled)
+      trace.say("room %s: published %d bytes from %s", room, json.length, from);
   }
 
   /** Refuses a say past the connection's rate; closes a connection that floods. */
@@ -453,6 +593,7 @@ export class ChatEngine {
     const verdict = this.sayRate.take(connection);
     if (verdict === "accepted") return;
     if (verdict === "flooding") {
+      this.observer.connectionClosed("flood");
       this.options.log(
         `closing connection "${connection.id}": it went on saying far past ${this.options.maxSaysPerSecond} messages a second`,
         "warning",
@@ -595,6 +736,7 @@ export class ChatEngine {
         body.generation === undefined ? undefined : String(body.generation),
       ),
     );
+    this.control.on(adminReportRequest, () => this.nodeReport());
     this.control.on(nodeReadyNotice, (body, from) =>
       this.supervisor.peerReady(from, String(body.redisRunIds)),
     );

@@ -10,6 +10,8 @@ import type { ChatKeys } from "./keys";
 export class NodeLiveness {
   /** What the liveness key holds: the run ids of the Redis servers this node last recovered against. */
   redisRunIds = "";
+  /** When this node last wrote its liveness key (ms since the epoch); null before the first time. */
+  refreshedAt: number | null = null;
   private readonly notedRooms = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -29,6 +31,7 @@ export class NodeLiveness {
       ),
       this.redis.sadd(this.keys.nodes, this.nodeId),
     ]);
+    this.refreshedAt = Date.now();
   }
 
   /**
@@ -46,7 +49,10 @@ export class NodeLiveness {
       ),
       this.redis.sismember(this.keys.nodes, this.nodeId),
     ]);
-    if (kept === "OK" && registered === 1) return true;
+    if (kept === "OK" && registered === 1) {
+      this.refreshedAt = Date.now();
+      return true;
+    }
     await this.register();
     return false;
   }

@@ -126,6 +126,11 @@ export class RoomStore {
     return this.redis.hget(this.keys.holders(room), connectionId);
   }
 
+  /** Which node holds each member of a room: connection id to node id. */
+  holders(room: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.holders(room));
+  }
+
   /** Removes the room and its members: its generation (null if it did not exist) and the member ids by holding node. */
   async destroy(room: string): Promise<{
     generation: string | null;

@@ -7,6 +7,8 @@ export const DEFAULT = {
     // The page keeps its member lists from presence events, and shows a room's recent messages on joining it.
     presence: { events: true },
     history: { size: 50, ttl: 600 },
+    // The admin page at /chat-admin; set CHAT_ADMIN_TOKEN to anything but this demo's default.
+    admin: { token: process.env.CHAT_ADMIN_TOKEN || "demo-admin-token" },
     ...(process.env.REDIS_CLUSTER
       ? {
           redis: {
