@@ -51,12 +51,12 @@ export {
   type ConnectionDetails,
   type ConnectionState,
   type ReconnectOptions,
-} from "./src/clients/chatClient";
+} from "./clients/chatClient";
 export {
   ChatSocketClient,
   type ChatSocketClientOptions,
-} from "./src/clients/chatSocketClient";
+} from "./clients/chatSocketClient";
 export {
   ChatWebsocketClient,
   type ChatWebsocketClientOptions,
-} from "./src/clients/chatWebsocketClient";
+} from "./clients/chatWebsocketClient";

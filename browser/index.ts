@@ -3,7 +3,7 @@
 export {
   ChatBrowserClient,
   type ChatBrowserClientOptions,
-} from "../src/clients/chatBrowserClient";
+} from "../clients/chatBrowserClient";
 export {
   ChatRequestError,
   type ChatClientEvents,
@@ -13,7 +13,7 @@ export {
   type ReconnectOptions,
   type ServerMessage,
   type WelcomeMessage,
-} from "../src/clients/chatClient";
+} from "../clients/chatClient";
 export type { RemovalNotice } from "../src/roomNotice";
 export type {
   MessagePayload,

@@ -1,6 +1,6 @@
 import * as net from "net";
 import * as tls from "tls";
-import { LineReader } from "../socket/lineReader";
+import { LineReader } from "../src/socket/lineReader";
 import {
   ChatClient,
   type ChatClientOptions,

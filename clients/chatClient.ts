@@ -1,5 +1,5 @@
-import type { MessagePayload, PresencePayload, RoomStatus } from "../types";
-import { removalNotice, type RemovalNotice } from "../roomNotice";
+import type { MessagePayload, PresencePayload, RoomStatus } from "../src/types";
+import { removalNotice, type RemovalNotice } from "../src/roomNotice";
 import { TypedEmitter } from "./typedEmitter";
 
 export interface ReconnectOptions {
