@@ -82,15 +82,18 @@ export function guardWebsocketInput(): () => void {
  * (the `ws` option `allowSynchronousEvents: false`, through Primus' `transport` options), so that a
  * client that sends thousands of frames at once cannot hold up every other connection while they are
  * decoded. An application that sets the option itself keeps its own value. Call before servers start.
+ * Returns what undoes it.
  */
-export function takeWebsocketFramesInTurn() {
+export function takeWebsocketFramesInTurn(): () => void {
   const websocket = config.websocket as
     { server?: { transport?: Record<string, unknown> } } | undefined;
-  if (!websocket) return;
-  websocket.server ??= {};
-  websocket.server.transport = {
-    allowSynchronousEvents: false,
-    ...websocket.server.transport,
+  if (!websocket) return () => undefined;
+  const server = (websocket.server ??= {});
+  const { transport } = server;
+  server.transport = { allowSynchronousEvents: false, ...transport };
+  return () => {
+    if (transport) server.transport = transport;
+    else delete server.transport;
   };
 }
 

@@ -3,6 +3,22 @@ import type { ChatEngine } from "../src/chatEngine";
 import { isChatVerb, runChatVerb } from "../src/chatVerbs";
 import { setRunningChat } from "./actionheroChat";
 
+/*
+ * The ways actionhero reaches a chat system, each made to reach the plugin's engine. Each function
+ * returns what undoes it; adapter/actionheroPatches.ts applies them.
+ */
+
+/** Makes `api.chatRoom`, and the package's `chat`, the engine. */
+export function routeApiChatRoom(engine: ChatEngine): () => void {
+  const previousApiChatRoom = api.chatRoom;
+  Object.assign(api, { chatRoom: engine });
+  setRunningChat(engine);
+  return () => {
+    Object.assign(api, { chatRoom: previousApiChatRoom });
+    setRunningChat(undefined);
+  };
+}
+
 /** The members of actionhero's `chatRoom` export that reach the plugin's engine instead. */
 const routedMembers = [
   "add",
@@ -19,18 +35,8 @@ const routedMembers = [
   "generateMessagePayload",
 ] as const;
 
-const connectionMiddlewareName = "ah-chat-plugin:leave-rooms";
-
-/**
- * Makes the plugin's engine the application's one chat system: `api.chatRoom`, the package's `chat`,
- * the `chatRoom` export (reading and assigning its members both reach the engine), the chat verbs of
- * every connection, and a closing connection leaving its rooms. Returns what undoes it.
- */
-export function routeActionheroChat(engine: ChatEngine): () => void {
-  const previousApiChatRoom = api.chatRoom;
-  Object.assign(api, { chatRoom: engine });
-  setRunningChat(engine);
-
+/** Makes reading and assigning the members of the `chatRoom` export reach the engine. */
+export function routeChatRoomExport(engine: ChatEngine): () => void {
   const namespace = chatRoom as unknown as Record<string, unknown>;
   const previousMembers = routedMembers.map(
     (name) => [name, Object.getOwnPropertyDescriptor(namespace, name)] as const,
@@ -43,7 +49,16 @@ export function routeActionheroChat(engine: ChatEngine): () => void {
       set: (value) => Object.assign(engine, { [name]: value }),
     });
   }
+  return () => {
+    for (const [name, descriptor] of previousMembers) {
+      if (descriptor) Object.defineProperty(namespace, name, descriptor);
+      else delete namespace[name];
+    }
+  };
+}
 
+/** Makes the chat verbs of every connection (`Connection.prototype.verbs`) run on the engine. */
+export function routeChatVerbs(engine: ChatEngine): () => void {
   const previousVerbs = Connection.prototype.verbs;
   Connection.prototype.verbs = async function verbs(
     this: Connection,
@@ -65,7 +80,15 @@ export function routeActionheroChat(engine: ChatEngine): () => void {
       Array.isArray(words) ? words : [words],
     );
   };
+  return () => {
+    Connection.prototype.verbs = previousVerbs;
+  };
+}
 
+const connectionMiddlewareName = "ah-chat-plugin:leave-rooms";
+
+/** Makes a closing connection leave its rooms of the engine, by a connection middleware. */
+export function leaveRoomsOnDestroy(engine: ChatEngine): () => void {
   api.connections.addMiddleware({
     name: connectionMiddlewareName,
     // After the application's own destroy middleware, which may still want to see the rooms.
@@ -74,15 +97,7 @@ export function routeActionheroChat(engine: ChatEngine): () => void {
       if (connection.canChat === true) await engine.leaveAllRooms(connection);
     },
   });
-
   return () => {
-    Object.assign(api, { chatRoom: previousApiChatRoom });
-    setRunningChat(undefined);
-    for (const [name, descriptor] of previousMembers) {
-      if (descriptor) Object.defineProperty(namespace, name, descriptor);
-      else delete namespace[name];
-    }
-    Connection.prototype.verbs = previousVerbs;
     delete api.connections.middleware[connectionMiddlewareName];
     api.connections.globalMiddleware = api.connections.globalMiddleware.filter(
       (name) => name !== connectionMiddlewareName,

@@ -1,5 +1,5 @@
 import { corkForThisTurn } from "../src/corkForThisTurn";
-import { websocketSpark } from "./connectionDelivery";
+import { websocketSpark } from "./websocketTransport";
 import { websocketServer } from "./websocketServer";
 
 /**
@@ -8,11 +8,11 @@ import { websocketServer } from "./websocketServer";
  * the connection is sent in the same turn (its own message, often), as the socket server's answers
  * do. Returns what undoes it.
  */
-export function coalesceWebsocketAnswers(): () => void {
+export function corkWebsocketAnswers(): () => void {
   const server = websocketServer();
   if (!server) return () => undefined;
   const sendMessage = server.sendMessage;
-  server.sendMessage = function coalescedSendMessage(
+  server.sendMessage = function corkedSendMessage(
     connection,
     message,
     messageId,

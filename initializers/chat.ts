@@ -7,14 +7,14 @@ import {
   redisMode,
   type ChatRedisConnections,
 } from "../adapter/redisConnections";
-import { routeActionheroChat } from "../adapter/routeActionheroChat";
 import {
-  guardWebsocketInput,
-  takeWebsocketFramesInTurn,
-} from "../adapter/guardWebsocketInput";
-import { deliverToConnection } from "../adapter/connectionDelivery";
-import { coalesceWebsocketAnswers } from "../adapter/websocketAnswers";
+  patchActionhero,
+  type ActionheroPatches,
+} from "../adapter/actionheroPatches";
+import { websocketTransport } from "../adapter/websocketTransport";
+import { SocketServer } from "../servers/socket";
 import { ChatEngine } from "../src/chatEngine";
+import { ChatTransports } from "../src/chatTransport";
 import { resolveChatConfig } from "../src/config";
 import type { ChatMetrics } from "../src/observability/chatMetrics";
 import { chatLog } from "../adapter/chatLog";
@@ -36,9 +36,9 @@ import { chatSettings } from "../adapter/chatSettings";
 export class ChatInitializer extends Initializer {
   private redis?: ChatRedisConnections;
   private engine?: ChatEngine;
-  private unroute?: () => void;
-  /** Undoes what the plugin wrapped of actionhero's websocket server. */
-  private unguard?: () => void;
+  /** How the engine writes to each type of connection. */
+  private transports?: ChatTransports;
+  private patches?: ActionheroPatches;
   private unlogErrors?: () => void;
   private metrics?: ChatMetrics;
   /** Stops serving the plugin's HTTP routes (metrics, health, the admin page). */
@@ -60,36 +60,27 @@ export class ChatInitializer extends Initializer {
     const chatConfig = resolveChatConfig(config.chat);
     config.chat = chatConfig;
     this.metrics = chatMetrics(chatConfig);
-    takeWebsocketFramesInTurn();
     this.redis = chatRedisConnections(chatConfig, {
       client: api.redis.clients.client,
       subscriber: api.redis.clients.subscriber,
     });
+    this.transports = new ChatTransports();
+    this.transports.register("websocket", websocketTransport);
     this.engine = new ChatEngine({
+      config: chatConfig,
       serverId: id,
       serverToken: general.serverToken,
-      keyPrefix: chatConfig.keyPrefix,
-      maxRoomNameLength: chatConfig.maxRoomNameLength,
-      maxMessageLength: chatConfig.maxMessageLength,
-      rpcTimeout: chatConfig.rpcTimeout,
-      nodeTimeout: chatConfig.nodeTimeout,
-      maxSaysPerSecond: chatConfig.maxSaysPerSecond,
-      sayBurst: chatConfig.sayBurst,
-      maxRoomsPerConnection: chatConfig.maxRoomsPerConnection,
-      maxRoomQueue: chatConfig.maxRoomQueue,
-      presenceEvents: chatConfig.presence.events,
-      history: chatConfig.history,
       defaultMiddlewarePriority: general.defaultMiddlewarePriority,
       redis: this.redis,
       connections: {
         get: (connectionId) => api.connections.connections[connectionId],
         countByType: connectionsByTransport,
       },
-      deliver: deliverToConnection,
+      transports: this.transports,
       log: chatLog,
       observer: this.metrics,
     });
-    this.unroute = routeActionheroChat(this.engine);
+    this.patches = patchActionhero(this.engine);
     this.unlogErrors = logRedisErrors(this.redis, (message) =>
       chatLog(message, "warning"),
     );
@@ -98,7 +89,7 @@ export class ChatInitializer extends Initializer {
       await connectionsReady(this.redis);
     } catch (error) {
       // The boot fails: nothing may be left routed to an engine without Redis.
-      this.unroute();
+      this.patches.undo();
       this.disconnectOwned();
       throw error;
     }
@@ -106,16 +97,12 @@ export class ChatInitializer extends Initializer {
 
   async start() {
     if (!this.engine || !this.redis) return;
-    // Core's chat initializer has started by now; its pub/sub handler must not deliver a second time.
-    delete api.redis.subscriptionHandlers.chat;
-    await this.engine.start();
     // The servers exist by now (all initializers have run), and start after this.
-    const unguardInput = guardWebsocketInput();
-    const uncoalesceAnswers = coalesceWebsocketAnswers();
-    this.unguard = () => {
-      unguardInput();
-      uncoalesceAnswers();
-    };
+    this.patches?.patchServers();
+    const socketServer = api.servers.servers.socket;
+    if (socketServer instanceof SocketServer)
+      this.transports?.register(socketServer.type, socketServer);
+    await this.engine.start();
     const mode = redisMode(this.redis);
     if (this.metrics) measureNode(this.metrics, this.engine, mode);
     const redis = this.redis;
@@ -140,16 +127,15 @@ export class ChatInitializer extends Initializer {
 
   async stop() {
     await this.engine?.stop();
-    this.unroute?.();
-    this.unguard?.();
+    this.patches?.undo();
     this.unserve?.();
     this.metrics?.unregister();
     this.disconnectOwned();
     this.unlogErrors?.();
     this.engine = undefined;
-    this.unroute = undefined;
+    this.transports = undefined;
+    this.patches = undefined;
     this.unlogErrors = undefined;
-    this.unguard = undefined;
     this.unserve = undefined;
     this.metrics = undefined;
     this.redis = undefined;

@@ -4,7 +4,13 @@ import { api, config, Server, type Connection } from "actionhero";
 import { chat } from "../adapter/actionheroChat";
 import { chatLog } from "../adapter/chatLog";
 import { chatSettings } from "../adapter/chatSettings";
+import { closeConnection, type ChatTransport } from "../src/chatTransport";
 import { corkForThisTurn } from "../src/corkForThisTurn";
+import type { ClosedReason } from "../src/observability/chatObserver";
+import type { RoomMessage } from "../src/roomMessage";
+import { closingPayload } from "../src/roomNotice";
+import { closeIfSlowReader } from "../src/slowReader";
+import type { ChatConnection } from "../src/types";
 import { LineReader, type LineEvent } from "../src/socket/lineReader";
 import {
   parseRequest,
@@ -25,11 +31,18 @@ interface SocketSession {
 type Message = Record<string, unknown>;
 
 /**
+ * How long the client of a connection the server closes may go without reading before it is cut off:
+ * until then it may read what it was sent, the notice of why, and the goodbye. As `ws` waits for a
+ * websocket's close.
+ */
+const closeTimeout = 30_000;
+
+/**
  * The `socket` server: one request per line over TCP or TLS, one JSON message per line back.
  * Responses carry `context: "response"` and the number of the request they answer; room messages
- * arrive with `context: "user"`.
+ * arrive with `context: "user"`. It is the chat transport of its connections.
  */
-export class SocketServer extends Server {
+export class SocketServer extends Server implements ChatTransport {
   declare config: SocketServerConfig;
   declare server: net.Server;
   /** Every open TCP socket, including those still in a TLS handshake, so stopping can close them all. */
@@ -101,15 +114,37 @@ export class SocketServer extends Server {
     if (message.context === "response" && message.messageId === undefined) {
       message.messageId = Number(messageId ?? connection.messageId);
     }
-    this.writeJson(connection, JSON.stringify(message));
+    const slow = closeIfSlowReader(
+      this,
+      connection,
+      chatSettings().maxWriteBuffer,
+      chat.observer,
+      chatLog,
+    );
+    if (!slow) this.writeLine(connection, JSON.stringify(message));
   }
 
-  /** Writes one message that is JSON already: room messages are serialized once per node, not per member. */
-  writeJson(connection: Connection, json: string) {
+  /** Writes a room message as the JSON the node holds: serialized once per node, not per member. */
+  write(connection: ChatConnection, message: RoomMessage) {
+    this.writeLine(connection, message.json);
+  }
+
+  unsentBytes(connection: ChatConnection) {
+    const { socket } = session(connection);
+    return socket.destroyed ? 0 : socket.writableLength;
+  }
+
+  close(connection: ChatConnection, reason: ClosedReason) {
+    this.writeLine(connection, JSON.stringify(closingPayload(reason)));
+    const { socket } = session(connection);
+    socket.setTimeout(closeTimeout, () => socket.destroy());
+    closeConnection(connection);
+  }
+
+  /** Writes one message that is JSON already, corked with the others of this turn. */
+  private writeLine(connection: ChatConnection, json: string) {
     const { socket } = session(connection);
     if (socket.destroyed || !socket.writable) return;
-    if (socket.writableLength > chatSettings().maxWriteBuffer)
-      return this.dropSlowReader(connection);
     corkForThisTurn(socket);
     socket.write(json + "\r\n");
   }
@@ -241,22 +276,11 @@ export class SocketServer extends Server {
     this.processAction(connection);
     connection.params = connectionParams;
   }
-
-  /** A client that stops reading is closed: the server does not hold its messages without end. */
-  private dropSlowReader(connection: Connection) {
-    const { socket } = session(connection);
-    chat.observer.connectionClosed("slow_reader");
-    chatLog(
-      `closing socket connection "${connection.id}": more than maxWriteBuffer bytes wait for it`,
-      "warning",
-      { to: connection.remoteIP },
-    );
-    socket.destroy();
-  }
 }
 
-function session(connection: Connection): SocketSession {
-  return connection.rawConnection as SocketSession;
+function session(connection: ChatConnection): SocketSession {
+  return (connection as ChatConnection & { rawConnection: SocketSession })
+    .rawConnection;
 }
 
 /** actionhero's error for an action it does not have (`config.errors.unknownAction`). */

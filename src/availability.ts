@@ -31,10 +31,11 @@ export class ChatAvailability {
   /** When chat became unavailable, and when Redis answered again after it (ms since the epoch). */
   private unavailableSince?: number;
   private reachableSince?: number;
+  /** Run once every connection is ready again after an outage: the recovery. */
+  private onConnectionsReady: () => void = () => undefined;
 
   constructor(
     connections: RedisConnection[],
-    private readonly onConnectionsReady: () => void,
     private readonly observer: ChatObserver,
     private readonly log: ChatLogger,
   ) {
@@ -49,9 +50,22 @@ export class ChatAvailability {
       .map((cluster) => this.watchServers(cluster));
   }
 
+  /** Runs `recover` each time every connection is ready again after an outage. */
+  whenReachable(recover: () => void) {
+    this.onConnectionsReady = recover;
+  }
+
   /** Every connection answers and no recovery is pending. */
   get available() {
     return !this.recovering && this.connectionsReady;
+  }
+
+  /** Why chat on this node is unavailable, or null while it is available. */
+  unavailableReason(): string | null {
+    if (this.available) return null;
+    return this.connectionsReady
+      ? "recovering after a Redis outage: writing members back and resubscribing"
+      : "Redis is unreachable";
   }
 
   get connectionsReady() {

@@ -2,7 +2,18 @@ import { trace } from "./observability/trace";
 import { randomUUID } from "crypto";
 import { ChatError, type ChatErrorCode } from "./errors";
 import type { ChatKeys } from "./keys";
-import type { ChatLogger } from "./types";
+import type { ChatLogger, MaybePromise } from "./types";
+
+/** One kind of control message: the body it carries and what a node answers (`void` for a notice). */
+export interface ControlExchange {
+  body: object;
+  reply: unknown;
+}
+
+/** The control messages a channel carries, by type. */
+export type ControlProtocol<Types = Record<string, ControlExchange>> = {
+  [Type in keyof Types]: ControlExchange;
+};
 
 /** A message between nodes. Only those carrying the application's serverToken are acted on. */
 export interface ControlMessage {
@@ -10,7 +21,7 @@ export interface ControlMessage {
   from: string;
   type: string;
   requestId?: string;
-  body?: Record<string, unknown>;
+  body?: object;
   result?: unknown;
   error?: { message: string; code?: ChatErrorCode };
   /** In a reply: the request was not about anything this node holds. */
@@ -20,10 +31,17 @@ export interface ControlMessage {
 /** What a handler returns, and a request resolves with, when the request is about nothing the node holds. */
 export const notForThisNode = Symbol("notForThisNode");
 
-export type ControlHandler = (
-  body: Record<string, unknown>,
-  from: string,
-) => Promise<unknown> | unknown;
+/** Handles one type of message from another node; a request is answered with what it returns. */
+export type ControlHandler<Exchange extends ControlExchange = ControlExchange> =
+  (
+    body: Exchange["body"],
+    from: string,
+  ) => MaybePromise<Exchange["reply"] | typeof notForThisNode>;
+
+/** What a request resolves with: the answer, or `notForThisNode`. */
+export type ControlReply<Exchange extends ControlExchange> = Promise<
+  Exchange["reply"] | typeof notForThisNode
+>;
 
 interface PendingRequest {
   resolve(result: unknown): void;
@@ -38,7 +56,9 @@ interface PendingRequest {
  * the shared control channel; a request to one node, and every reply, goes to that node's own inbox, so
  * no node hears what is not for it. Handling a message never rejects: a failure is answered or logged.
  */
-export class ControlChannel {
+export class ControlChannel<
+  Protocol extends ControlProtocol<Protocol> = ControlProtocol,
+> {
   private readonly handlers = new Map<string, ControlHandler>();
   private readonly pending = new Map<string, PendingRequest>();
 
@@ -54,22 +74,29 @@ export class ControlChannel {
     private readonly log: ChatLogger,
   ) {}
 
-  on(type: string, handler: ControlHandler) {
-    this.handlers.set(type, handler);
+  on<Type extends keyof Protocol & string>(
+    type: Type,
+    handler: ControlHandler<Protocol[Type]>,
+  ) {
+    // One map holds every type's handler; `receive` hands each the body its own type carries.
+    this.handlers.set(type, handler as unknown as ControlHandler);
   }
 
   /** Tells every node, expecting no answer. */
-  async notify(type: string, body: Record<string, unknown>) {
+  async notify<Type extends keyof Protocol & string>(
+    type: Type,
+    body: Protocol[Type]["body"],
+  ) {
     await this.send(this.keys.controlChannel, { type, body });
   }
 
   /** Asks one node; resolves with its answer, or `notForThisNode` if the request is about nothing it holds. */
-  ask(
+  ask<Type extends keyof Protocol & string>(
     nodeId: string,
-    type: string,
-    body: Record<string, unknown>,
+    type: Type,
+    body: Protocol[Type]["body"],
     onTimeout: () => Error,
-  ): Promise<unknown> {
+  ): ControlReply<Protocol[Type]> {
     return this.request(
       this.keys.nodeInbox(nodeId),
       [nodeId],
@@ -83,12 +110,12 @@ export class ControlChannel {
    * Asks every node in `nodeIds`; resolves with the answer of the node the request concerns, or with
    * `notForThisNode` as soon as every one of them has said it is not about anything it holds.
    */
-  askAll(
+  askAll<Type extends keyof Protocol & string>(
     nodeIds: readonly string[],
-    type: string,
-    body: Record<string, unknown>,
+    type: Type,
+    body: Protocol[Type]["body"],
     onTimeout: () => Error,
-  ): Promise<unknown> {
+  ): ControlReply<Protocol[Type]> {
     if (nodeIds.length === 0) return Promise.resolve(notForThisNode);
     return this.request(
       this.keys.controlChannel,
@@ -173,13 +200,13 @@ export class ControlChannel {
     }
   }
 
-  private request(
+  private request<Exchange extends ControlExchange>(
     channel: string,
     nodeIds: readonly string[],
     type: string,
-    body: Record<string, unknown>,
+    body: Exchange["body"],
     onTimeout: () => Error,
-  ): Promise<unknown> {
+  ): ControlReply<Exchange> {
     const requestId = randomUUID();
     trace.control("asking %s of %o", type, nodeIds);
     return new Promise((resolve, reject) => {

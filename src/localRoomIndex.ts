@@ -43,4 +43,12 @@ export class LocalRoomIndex {
   roomNames() {
     return [...this.rooms.keys()];
   }
+
+  /** Every connection of this node that is in a room, once. */
+  connections(): ChatConnection[] {
+    const connections = new Set<ChatConnection>();
+    for (const members of this.rooms.values())
+      for (const connection of members.keys()) connections.add(connection);
+    return [...connections];
+  }
 }

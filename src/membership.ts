@@ -5,17 +5,13 @@ import type { LocalMember, LocalRoomIndex } from "./localRoomIndex";
 import type { ChatMiddlewareStack } from "./middleware";
 import type { NodeLiveness } from "./nodeLiveness";
 import type { ChatPubSub } from "./pubSub";
-import type { PresenceEvent, RoomPresence } from "./presence";
+import type { UnwrittenChanges } from "./outageLedger";
+import type { RoomPresence } from "./presence";
 import { reapedConnection } from "./reapedConnection";
 import { Recovery } from "./recovery";
 import type { RoomDelivery } from "./roomDelivery";
 import type { RoomHistory } from "./roomHistory";
-import {
-  parseDetails,
-  type ReapedMember,
-  type RoomStore,
-  type StoredMember,
-} from "./roomStore";
+import { parseDetails, type ReapedMember, type RoomStore } from "./roomStore";
 import { SerialQueue } from "./serialQueue";
 import type {
   ChatConnection,
@@ -24,11 +20,6 @@ import type {
   MaybePromise,
   MessagePayload,
 } from "./types";
-
-/** A member that left while Redis could not be told. */
-interface UntoldLeave extends LocalMember {
-  id: string;
-}
 
 export interface MembershipParts {
   store: RoomStore;
@@ -40,6 +31,8 @@ export interface MembershipParts {
   pubSub: ChatPubSub;
   liveness: NodeLiveness;
   availability: ChatAvailability;
+  /** Where a change Redis was not told of is noted, for the restore. */
+  unwritten: UnwrittenChanges;
   maxRoomsPerConnection: number;
   log: ChatLogger;
   memberDetails(connection: ChatConnection): MaybePromise<MemberDetails>;
@@ -51,17 +44,11 @@ export interface MembershipParts {
 /**
  * Joins and leaves of this node's connections. A connection's changes run one at a time, in the order
  * asked; the local index, `connection.rooms`, the room subscription and Redis change together. What
- * this node holds is the truth about its members: after Redis was unreachable, `restore` writes it back.
+ * this node holds is the truth about its members: after Redis was unreachable, `MembershipRestore`
+ * writes it back.
  */
 export class Membership {
   private readonly queue = new SerialQueue();
-  private unwritten = false;
-  /** Leaves Redis could not be told of, by room: their presence leaves are announced once it is. */
-  private readonly untoldLeaves = new Map<string, UntoldLeave[]>();
-  /** Members `restore` removed from Redis (this node no longer holds them), by room, to announce. */
-  private readonly removedByRestore = new Map<string, ReapedMember[]>();
-  /** Members `restore` wrote back as their presence key's first connection, by room, to announce. */
-  private readonly rejoinedByRestore = new Map<string, UntoldLeave[]>();
 
   constructor(private readonly parts: MembershipParts) {}
 
@@ -258,140 +245,12 @@ export class Membership {
       reapedConnection(parseDetails(member.id, member.details)),
       room,
     );
-    await this.announceLeaves(room, [member]);
-  }
-
-  /** A change this node made locally could not be written to Redis: `restore` must run. */
-  get restoreNeeded() {
-    return this.unwritten;
-  }
-
-  /**
-   * Makes Redis hold exactly what this node holds: every room it has members in, each member with its
-   * details, and none that left while Redis could not be told. A room that is gone is created again if
-   * `recreateLostRooms` (Redis lost it); otherwise it was destroyed, and its members here are dropped
-   * and told, as are those of a room destroyed and created again since they joined. When Redis may
-   * have lost data (`recreateLostRooms`), each room's history numbering jumps past what was lost.
-   */
-  async restore(recreateLostRooms: boolean) {
-    const { index, liveness, store, history } = this.parts;
-    this.unwritten = false;
-    liveness.forgetNotedRooms();
-    for (const room of index.roomNames()) {
-      const held = [...(index.members(room) ?? [])];
-      await liveness.noteRoom(room);
-      if (recreateLostRooms && history.enabled) await history.openGap(room);
-      const { ended, rejoined, departed } = await store.restore(
-        room,
-        liveness.nodeId,
-        held.map(([connection, member]) => ({ id: connection.id, ...member })),
-        recreateLostRooms,
-      );
-      if (ended.length > 0) await this.dropDestroyed(room, ended);
-      appendTo(this.removedByRestore, room, departed);
-      // Written back after the other nodes reaped them (this node was taken for dead): they are back.
-      // After a Redis restart every member is written back, and none of them ever left.
-      if (!recreateLostRooms) {
-        const ids = new Set(rejoined);
-        const back = held
-          .filter(([connection]) => ids.has(connection.id))
-          .map(([connection, member]) => ({ id: connection.id, ...member }));
-        appendTo(this.rejoinedByRestore, room, back);
-      }
-      // A member that left while the script was on its way may have been written back: leave again.
-      await Promise.all(
-        held
-          .filter(([connection]) => !index.members(room)?.has(connection))
-          .map(async ([connection, member]) => {
-            const { presenceLeft } = await store.leave(room, connection.id);
-            appendTo(this.removedByRestore, room, [
-              { id: connection.id, details: member.details, presenceLeft },
-            ]);
-          }),
-      );
-      if (!index.members(room)) await this.release(room);
-    }
-    for (const room of await liveness.roomsOf(liveness.nodeId)) {
-      if (index.members(room)) continue;
-      appendTo(
-        this.removedByRestore,
-        room,
-        await store.reap(room, liveness.nodeId),
-      );
-      await this.release(room);
-    }
-  }
-
-  /**
-   * Announces the presence changes `restore` made: the leaves of members that left while Redis could
-   * not be told, and the joins of members written back after the other nodes had reaped them. Run
-   * once the other nodes listen again and have written back their own members (after a Redis
-   * restart, a change announced sooner would be lost, or a leave taken for the last of a key that
-   * another node's member still holds).
-   */
-  async announcePresenceAfterRestore() {
-    const rooms = new Set([
-      ...this.removedByRestore.keys(),
-      ...this.untoldLeaves.keys(),
-    ]);
-    for (const room of rooms) {
-      const removed = this.removedByRestore.get(room) ?? [];
-      this.removedByRestore.delete(room);
-      await this.announceUntoldLeaves(room, removed);
-    }
-    for (const [room, members] of [...this.rejoinedByRestore]) {
-      this.rejoinedByRestore.delete(room);
-      for (const member of members)
-        await this.announce(room, "join", member.presenceKey, member);
-    }
-  }
-
-  /**
-   * Announces the presence leaves of members that left while Redis could not be told, once it is:
-   * those `removed` now (Redis kept them), and those Redis lost with a restart whose key has no
-   * connection left in the room.
-   */
-  private async announceUntoldLeaves(
-    room: string,
-    removed: readonly ReapedMember[],
-  ) {
-    await this.announceLeaves(room, removed);
-    const untold = this.untoldLeaves.get(room) ?? [];
-    this.untoldLeaves.delete(room);
-    const announced = new Set(removed.map((member) => member.id));
-    for (const member of untold) {
-      if (announced.has(member.id)) continue;
-      if ((await this.parts.store.connectionsOf(room, member.presenceKey)) > 0)
-        continue;
-      await this.announce(room, "leave", member.presenceKey, member);
-    }
-  }
-
-  /** Announces the presence leave of each removed member that was its key's last connection. */
-  private async announceLeaves(room: string, removed: readonly ReapedMember[]) {
-    for (const member of removed)
-      if (member.presenceLeft !== null)
-        await this.announce(room, "leave", member.presenceLeft, member);
-  }
-
-  /** Announces a presence change of a member, from the details it stored. */
-  private announce(
-    room: string,
-    event: PresenceEvent,
-    presenceKey: string,
-    member: StoredMember,
-  ) {
-    return this.parts.presence.announce(
-      room,
-      event,
-      presenceKey,
-      parseDetails(member.id, member.details),
-    );
+    await this.parts.presence.announceLeaves(room, [member]);
   }
 
   /**
    * Takes a connection out of rooms here, then in Redis. Redis failing does not undo it: the change is
-   * kept here and `restore` writes it.
+   * kept here and the restore writes it.
    */
   private async forget(connection: ChatConnection, rooms: readonly string[]) {
     const { index, store } = this.parts;
@@ -403,18 +262,21 @@ export class Membership {
       const member = details[position];
       let presenceLeft: string | null;
       try {
-        // Not queued while Redis is unreachable: `restore` tells it, and then announces the leave.
+        // Not queued while Redis is unreachable: the restore tells it, and then announces the leave.
         ({ presenceLeft } = await this.parts.availability.guard(() =>
           store.leave(room, connection.id),
         ));
       } catch (error) {
         // A member whose join Redis never answered was never announced, so its leave is not either.
         if (member && member.generation !== "")
-          appendTo(this.untoldLeaves, room, [{ id: connection.id, ...member }]);
+          this.parts.unwritten.noteUntoldLeave(room, {
+            id: connection.id,
+            ...member,
+          });
         throw error;
       }
       if (member)
-        await this.announceLeaves(room, [
+        await this.parts.presence.announceLeaves(room, [
           { id: connection.id, details: member.details, presenceLeft },
         ]);
     });
@@ -423,7 +285,7 @@ export class Membership {
     const outcomes = await Promise.allSettled([...leaving, ...releasing]);
     const failure = outcomes.find((outcome) => outcome.status === "rejected");
     if (failure) {
-      this.unwritten = true;
+      this.parts.unwritten.noteUnwritten();
       this.parts.log(
         `connection "${connection.id}" left its rooms here; Redis is told when it answers`,
         "debug",
@@ -458,7 +320,7 @@ export class Membership {
    * Once a room has no member here: stop listening to it and un-note it. A join that began meanwhile
    * notes it again, after the un-noting.
    */
-  private async release(room: string) {
+  async release(room: string) {
     const { pubSub, liveness, index } = this.parts;
     const forgetting = liveness.forgetRoom(room);
     const renoting = index.members(room) ? liveness.noteRoom(room) : undefined;
@@ -468,14 +330,4 @@ export class Membership {
       renoting,
     ]);
   }
-}
-
-/** Adds items to a room's list in a map of lists by room. */
-function appendTo<T>(
-  lists: Map<string, T[]>,
-  room: string,
-  items: readonly T[],
-) {
-  if (items.length === 0) return;
-  lists.set(room, [...(lists.get(room) ?? []), ...items]);
 }

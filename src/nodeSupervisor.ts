@@ -1,9 +1,9 @@
 import { trace } from "./observability/trace";
 import { serversOf, type RedisConnection } from "./redisConnection";
 import type { ChatAvailability } from "./availability";
-import type { ControlChannel } from "./controlChannel";
+import type { ChatControl } from "./controlProtocol";
 import type { LocalRoomIndex } from "./localRoomIndex";
-import type { Membership } from "./membership";
+import type { MembershipRestore } from "./membershipRestore";
 import type { NodeLiveness } from "./nodeLiveness";
 import type { ChatPubSub } from "./pubSub";
 import type { Reaper } from "./reaper";
@@ -12,18 +12,15 @@ import type { ChatLogger } from "./types";
 export interface NodeSupervisorParts {
   liveness: NodeLiveness;
   reaper: Reaper;
-  membership: Membership;
+  restore: MembershipRestore;
   pubSub: ChatPubSub;
-  control: ControlChannel;
+  control: ChatControl;
   availability: ChatAvailability;
   index: LocalRoomIndex;
   /** The store's connection and the publisher's (the pub/sub server), whose run ids make this node's mark. */
   redis: { client: RedisConnection; publisher: RedisConnection };
   log: ChatLogger;
 }
-
-/** The notice a node sends when it has started, and again once it has recovered from an outage. */
-export const nodeReadyNotice = "nodeReady";
 
 /** Settles a wait for peers when this node stops. */
 const stopping = "";
@@ -49,12 +46,22 @@ export class NodeSupervisor {
   constructor(private readonly parts: NodeSupervisorParts) {}
 
   async start() {
-    const { liveness, availability } = this.parts;
+    const { liveness, availability, log } = this.parts;
+    availability.whenReachable(
+      () =>
+        void this.recover().catch((error: unknown) =>
+          log(
+            "recovery after a Redis outage failed; it is tried again",
+            "warning",
+            { error: String(error) },
+          ),
+        ),
+    );
     liveness.redisRunIds = await this.redisRunIds();
     availability.noteMasters();
     await liveness.register();
     await this.sweep();
-    await this.parts.control.notify(nodeReadyNotice, {
+    await this.parts.control.notify("nodeReady", {
       redisRunIds: liveness.redisRunIds,
     });
     this.timer = setInterval(() => void this.tick(), liveness.timeout / 3);
@@ -81,7 +88,7 @@ export class NodeSupervisor {
   }
 
   private async tick() {
-    const { availability, liveness, membership, log } = this.parts;
+    const { availability, liveness, restore, log } = this.parts;
     try {
       if (availability.needsRecovery) {
         if (availability.connectionsReady) await this.recover();
@@ -96,11 +103,11 @@ export class NodeSupervisor {
           "this node's liveness had expired (other nodes may have reaped its members): writing them back",
           "warning",
         );
-        await membership.restore(false);
-        await membership.announcePresenceAfterRestore();
-      } else if (membership.restoreNeeded) {
-        await membership.restore(false);
-        await membership.announcePresenceAfterRestore();
+        await restore.restore(false);
+        await restore.announcePresence();
+      } else if (restore.needed) {
+        await restore.restore(false);
+        await restore.announcePresence();
       }
       if (Date.now() >= this.sweepAfter) await this.sweep();
     } catch (error) {
@@ -135,7 +142,7 @@ export class NodeSupervisor {
   }
 
   private async runRecovery() {
-    const { availability, liveness, pubSub, membership, control, index, log } =
+    const { availability, liveness, pubSub, restore, control, index, log } =
       this.parts;
     const outages = availability.outages;
     const redisRunIds = await this.redisRunIds();
@@ -145,12 +152,12 @@ export class NodeSupervisor {
     trace.redis("recovery: Redis %s", restarted ? "restarted" : "kept running");
     await pubSub.resubscribe(index.roomNames());
     trace.redis("recovery: resubscribed %d rooms", index.roomNames().length);
-    await membership.restore(restarted);
+    await restore.restore(restarted);
     trace.redis("recovery: members written back");
     liveness.redisRunIds = redisRunIds;
     availability.noteMasters();
     await liveness.register();
-    await control.notify(nodeReadyNotice, {
+    await control.notify("nodeReady", {
       redisRunIds: liveness.redisRunIds,
     });
     trace.redis("recovery: registered and told the other nodes");
@@ -158,7 +165,7 @@ export class NodeSupervisor {
       await this.waitForPeers(liveness.redisRunIds);
       trace.redis("recovery: the other nodes have recovered too");
     }
-    await membership.announcePresenceAfterRestore();
+    await restore.announcePresence();
     // Give the other nodes a full nodeTimeout to refresh their liveness before any is taken for dead.
     this.sweepAfter = Date.now() + liveness.timeout;
     availability.recovered(outages);

@@ -1,6 +1,11 @@
 import type { ChatObserver } from "./observability/chatObserver";
 import { trace } from "./observability/trace";
-import { parseDetails, type RoomStore } from "./roomStore";
+import {
+  parseDetails,
+  type ReapedMember,
+  type RoomStore,
+  type StoredMember,
+} from "./roomStore";
 import type {
   ChatLogger,
   MaybePromise,
@@ -74,6 +79,28 @@ export class RoomPresence {
         { error: String(error) },
       );
     }
+  }
+
+  /** Announces a presence change of a member, from the details it stored. */
+  announceStored(
+    room: string,
+    event: PresenceEvent,
+    key: string,
+    member: StoredMember,
+  ) {
+    return this.announce(
+      room,
+      event,
+      key,
+      parseDetails(member.id, member.details),
+    );
+  }
+
+  /** Announces the leave of each removed member that was its presence key's last connection. */
+  async announceLeaves(room: string, removed: readonly ReapedMember[]) {
+    for (const member of removed)
+      if (member.presenceLeft !== null)
+        await this.announceStored(room, "leave", member.presenceLeft, member);
   }
 
   /** Who is in the room; null if the room does not exist. */

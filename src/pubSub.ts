@@ -26,13 +26,17 @@ export class ChatPubSub {
   private readonly subscribing = new Map<string, Promise<unknown>>();
   /** Whether channels are sharded: the event messages arrive as. */
   private readonly messageEvent: "message" | "smessage";
+  /** Set by `start`, before anything is subscribed. */
+  private handlers: PubSubHandlers = {
+    onRoomMessage: () => undefined,
+    onControlMessage: () => undefined,
+  };
 
   constructor(
     private readonly publisher: RedisConnection,
     private readonly subscriber: RedisConnection,
     private readonly keys: ChatKeys,
     nodeId: string,
-    private readonly handlers: PubSubHandlers,
   ) {
     this.controlChannels = [keys.controlChannel, keys.nodeInbox(nodeId)];
     this.messageEvent = isCluster(subscriber) ? "smessage" : "message";
@@ -45,7 +49,9 @@ export class ChatPubSub {
       this.handlers.onControlMessage(json);
   };
 
-  async start() {
+  /** Starts listening: room messages and control messages go to their handlers from now on. */
+  async start(handlers: PubSubHandlers) {
+    this.handlers = handlers;
     if (!this.listening) this.subscriber.on(this.messageEvent, this.onMessage);
     this.listening = true;
     await this.subscribe(this.controlChannels);

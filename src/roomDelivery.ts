@@ -1,35 +1,44 @@
+import type { ChatConfig } from "./config";
 import type { LocalMember, LocalRoomIndex } from "./localRoomIndex";
 import { isPresenceJson } from "./presence";
 import type { ChatMiddlewareStack } from "./middleware";
 import type { ChatObserver } from "./observability/chatObserver";
 import { trace } from "./observability/trace";
-import { RoomMessage, type DeliverMessage } from "./roomMessage";
+import type { ChatTransports } from "./chatTransport";
+import { RoomMessage } from "./roomMessage";
 import { SerialQueue } from "./serialQueue";
+import { closeIfSlowReader } from "./slowReader";
 import type { ChatConnection, ChatLogger, MessagePayload } from "./types";
 
-/** Hands a room's incoming messages to this node's members of that room, and to no other connection. */
+export interface RoomDeliveryParts {
+  index: LocalRoomIndex;
+  middleware: ChatMiddlewareStack;
+  transports: ChatTransports;
+  /** Read at each message, so that a changed setting applies at once. */
+  config: Pick<ChatConfig, "maxRoomQueue" | "maxWriteBuffer">;
+  log: ChatLogger;
+  observer: ChatObserver;
+}
+
+/**
+ * Hands a room's incoming messages to this node's members of that room, and to no other connection,
+ * each through the transport of its server; a member that does not read is closed instead.
+ */
 export class RoomDelivery {
   /** With `say` middleware (which may be async), a room's messages still arrive in the order sent. */
   private readonly roomQueue = new SerialQueue();
   /** How many messages of each room wait in `roomQueue`. */
   private readonly waiting = new Map<string, number>();
 
-  constructor(
-    private readonly index: LocalRoomIndex,
-    private readonly middleware: ChatMiddlewareStack,
-    private readonly deliver: DeliverMessage,
-    private readonly maxRoomQueue: number,
-    private readonly log: ChatLogger,
-    private readonly observer: ChatObserver,
-  ) {}
+  constructor(private readonly parts: RoomDeliveryParts) {}
 
   /** Whether a room's queue is full here, so that a message to it should be refused before it is sent. */
   isRoomBusy(room: string) {
-    return (this.waiting.get(room) ?? 0) >= this.maxRoomQueue;
+    return (this.waiting.get(room) ?? 0) >= this.parts.config.maxRoomQueue;
   }
 
   receive(room: string, json: string) {
-    const members = this.index.members(room);
+    const members = this.parts.index.members(room);
     if (!members) {
       trace.deliver("no members here of room %s: message not delivered", room);
       return;
@@ -37,7 +46,7 @@ export class RoomDelivery {
     const message = RoomMessage.fromJson(json);
     this.measureLatency(message);
     // A presence event is the node's notice, not a say: `say` middleware does not run for it.
-    if (!this.middleware.has("say") || isPresenceJson(json)) {
+    if (!this.parts.middleware.has("say") || isPresenceJson(json)) {
       if (trace.deliver.enabled)
         trace.deliver("room %s: to %d members", room, members.size);
       for (const [connection, member] of members)
@@ -45,14 +54,14 @@ export class RoomDelivery {
       return;
     }
     const waiting = this.waiting.get(room) ?? 0;
-    if (waiting >= this.maxRoomQueue) {
-      this.observer.messageDropped();
+    if (waiting >= this.parts.config.maxRoomQueue) {
+      this.parts.observer.messageDropped();
       trace.deliver(
         "room %s: dropped, %d wait for say middleware",
         room,
         waiting,
       );
-      this.log(
+      this.parts.log(
         `dropped a message to room "${room}": ${waiting} wait for its say middleware here`,
         "warning",
       );
@@ -84,7 +93,7 @@ export class RoomDelivery {
     await Promise.all(
       members.map(async ([connection, member]) => {
         try {
-          const payload = await this.middleware.runSay(
+          const payload = await this.parts.middleware.runSay(
             connection,
             room,
             message.payload,
@@ -92,7 +101,7 @@ export class RoomDelivery {
           if (payload !== null)
             this.offer(connection, member, RoomMessage.fromPayload(payload));
         } catch (error) {
-          this.log(
+          this.parts.log(
             `say middleware failed for connection "${connection.id}" in room "${room}"`,
             "warning",
             {
@@ -129,7 +138,7 @@ export class RoomDelivery {
     const { recovery } = member;
     if (recovery) {
       if (!recovery.admit(message)) {
-        this.log(
+        this.parts.log(
           `held or dropped a message to connection "${connection.id}": it is catching up`,
           "debug",
         );
@@ -149,13 +158,26 @@ export class RoomDelivery {
   private measureLatency(message: RoomMessage) {
     const { sentAt } = message;
     if (sentAt !== undefined)
-      this.observer.deliveryLatency(Math.max(0, Date.now() - sentAt) / 1000);
+      this.parts.observer.deliveryLatency(
+        Math.max(0, Date.now() - sentAt) / 1000,
+      );
   }
 
   private send(connection: ChatConnection, message: RoomMessage) {
-    this.observer.delivered();
+    this.parts.observer.delivered();
+    const transport = this.parts.transports.for(connection);
     try {
-      const sending = this.deliver(connection, message);
+      if (
+        closeIfSlowReader(
+          transport,
+          connection,
+          this.parts.config.maxWriteBuffer,
+          this.parts.observer,
+          this.parts.log,
+        )
+      )
+        return;
+      const sending = transport.write(connection, message);
       if (sending instanceof Promise)
         sending.catch((error) => this.logSendFailure(connection, error));
     } catch (error) {
@@ -164,7 +186,7 @@ export class RoomDelivery {
   }
 
   private logSendFailure(connection: ChatConnection, error: unknown) {
-    this.log(
+    this.parts.log(
       `could not deliver a message to connection "${connection.id}"`,
       "warning",
       { error: String(error) },

@@ -5,7 +5,7 @@ import {
 } from "./redisConnection";
 import type { ChatKeys } from "./keys";
 import { chatErrors } from "./errors";
-import { newGeneration } from "./roomStore";
+import { newLifeId } from "./roomStore";
 import type { MessagePayload } from "./types";
 
 /** `config.chat.history`: each room keeps its last `size` messages for `ttl` seconds. `size` 0 is off. */
@@ -86,7 +86,7 @@ export class RoomHistory {
       json,
       this.config.size + 1,
       this.config.ttl * 1000,
-      newGeneration(),
+      newLifeId(),
       // On a cluster the room's channel is sharded, on the master of the room's slot like its history.
       isCluster(this.redis) ? "SPUBLISH" : "PUBLISH",
     );

@@ -53,12 +53,3 @@ export class RoomMessage {
     ) as MessagePayload);
   }
 }
-
-/** Hands one message to one connection; a server may write `message.json` as it is. */
-export type DeliverMessage = (
-  connection: import("./types").ChatConnection,
-  message: RoomMessage,
-) => unknown;
-
-export const sendPayload: DeliverMessage = (connection, message) =>
-  connection.sendMessage(message.payload, "say");

@@ -1,3 +1,4 @@
+import type { ClosedReason } from "./observability/chatObserver";
 import type { MessagePayload } from "./types";
 
 /** Why the server took a member out of a room: the `notice` of the message it is sent. */
@@ -41,4 +42,35 @@ export function removalNotice(
   return from === "0" && Object.keys(texts).includes(String(notice))
     ? (notice as RemovalNotice)
     : undefined;
+}
+
+/**
+ * The last message of a connection the plugin closes itself. It is about the connection, not a room:
+ * it has no `room`, and its context is `api`, as actionhero's own welcome and goodbye.
+ */
+export interface ClosingPayload {
+  message: string;
+  from: "0";
+  context: "api";
+  sentAt: number;
+  notice: "connectionClosed";
+  reason: ClosedReason;
+}
+
+const closingTexts: Record<ClosedReason, string> = {
+  flood: "connection closed: it went on saying far past the rate limit",
+  slow_reader:
+    "connection closed: more than maxWriteBuffer bytes sent to it waited unread",
+};
+
+/** What a connection is sent just before the plugin closes it: `reason` says why, for programs. */
+export function closingPayload(reason: ClosedReason): ClosingPayload {
+  return {
+    message: closingTexts[reason],
+    from: "0",
+    context: "api",
+    sentAt: Date.now(),
+    notice: "connectionClosed",
+    reason,
+  };
 }

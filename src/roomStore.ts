@@ -40,7 +40,7 @@ export class RoomStore {
   async add(room: string): Promise<number> {
     const created = await this.redis.set(
       this.keys.room(room),
-      newGeneration(),
+      newLifeId(),
       "NX",
     );
     // The index is written whether or not the room was new, so an index entry lost in a crash comes back.
@@ -198,7 +198,7 @@ export class RoomStore {
   }> {
     const joined = members.filter((member) => member.generation !== "");
     const generationIfLost = recreate
-      ? (joined[joined.length - 1]?.generation ?? newGeneration())
+      ? (joined[joined.length - 1]?.generation ?? newLifeId())
       : "";
     const reply = (
       await this.redis.ahChatRestore(
@@ -279,6 +279,6 @@ export function results(
 }
 
 /** An id for one life of a room (or of its history): never the same twice. */
-export function newGeneration() {
+export function newLifeId() {
   return `${Date.now().toString(36)}.${randomBytes(4).toString("hex")}`;
 }

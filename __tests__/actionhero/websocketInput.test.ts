@@ -151,6 +151,55 @@ describe("bad input to actionhero's websocket server", () => {
     }
   });
 
+  test("a client closed for not reading is told why before the close: a notice with the reason slow_reader", async () => {
+    const settings = chatConfig();
+    const maxWriteBuffer = settings.maxWriteBuffer;
+    settings.maxWriteBuffer = 256 * 1024;
+    // A room of their own: alice and bob, who have read a lot already, are not sent it all again.
+    await api.chatRoom.add("sleepers");
+    const reader = await RawWebsocket.connect(webUrl());
+    const sleeper = await RawWebsocket.connect(webUrl());
+    try {
+      for (const client of [reader, sleeper]) {
+        client.write({ event: "roomAdd", room: "sleepers", messageId: 1 });
+        await client.waitFor((message) => message.messageId === 1, "joined");
+      }
+      const before = Object.keys(api.connections.connections).length;
+      sleeper.stopReading();
+      const big = "y".repeat(60 * 1024);
+      for (
+        let sent = 0;
+        Object.keys(api.connections.connections).length === before;
+        sent++
+      ) {
+        if (sent > 2000) throw new Error("the sleeper was never closed");
+        const text = `${sent} ${big}`;
+        await api.chatRoom.broadcast({}, "sleepers", text);
+        await reader.waitFor((message) => message.message === text, "sent");
+      }
+      sleeper.resumeReading();
+      // Nothing arrives once the connection has ended: what was received came before the close.
+      await sleeper.ended;
+      expect(
+        sleeper.received.filter(
+          (message) => message.notice === "connectionClosed",
+        ),
+      ).toEqual([
+        {
+          message: expect.any(String),
+          from: "0",
+          context: "api",
+          sentAt: expect.any(Number),
+          notice: "connectionClosed",
+          reason: "slow_reader",
+        },
+      ]);
+    } finally {
+      settings.maxWriteBuffer = maxWriteBuffer;
+      reader.end();
+    }
+  });
+
   test("past maxPendingRequests requests under way the server stops reading the connection, and answers all of them after", async () => {
     const settings = chatConfig();
     const maxPendingRequests = settings.maxPendingRequests;

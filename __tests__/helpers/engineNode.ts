@@ -2,8 +2,13 @@ import { EventEmitter } from "events";
 import type { Redis } from "ioredis";
 import {
   ChatEngine,
-  defaultChatConfig,
+  ChatTransports,
+  resolveChatConfig,
+  sendMessageTransport,
+  type ChatConfig,
+  type ChatConnection,
   type ChatEngineOptions,
+  type RoomMessage,
 } from "../../src";
 import { TestConnection } from "./testConnection";
 
@@ -17,38 +22,64 @@ export interface EngineNode {
   stop(): Promise<void>;
 }
 
+/**
+ * What a test may change of a node: its chat config (presence events as a flag), token and transports,
+ * or instead of transports `deliver`, given every room message written to a connection of the node.
+ */
+export type EngineNodeOptions = Partial<Omit<ChatConfig, "presence">> &
+  Partial<
+    Pick<ChatEngineOptions, "serverToken" | "transports" | "observer">
+  > & {
+    presenceEvents?: boolean;
+    deliver?: (connection: ChatConnection, message: RoomMessage) => void;
+  };
+
+/** Transports that hand the room messages to the node's connections (of type "test") to `deliver`. */
+function deliveringTo(deliver: NonNullable<EngineNodeOptions["deliver"]>) {
+  const transports = new ChatTransports();
+  transports.register("test", { ...sendMessageTransport, write: deliver });
+  return transports;
+}
+
 /** One node's engine on the given Redis, with its own connections. */
 export async function startEngineNode(
   redis: Redis,
   nodeId: string,
-  options: Partial<ChatEngineOptions> = {},
+  options: EngineNodeOptions = {},
 ): Promise<EngineNode> {
   const connections = new Map<string, TestConnection>();
   const logs: string[] = [];
   const logEvents = new EventEmitter();
   const subscriber = redis.duplicate();
+  const {
+    presenceEvents,
+    serverToken,
+    transports,
+    deliver,
+    observer,
+    ...config
+  } = options;
   const engine = new ChatEngine({
+    config: resolveChatConfig({
+      keyPrefix: "test:",
+      maxRoomNameLength: 64,
+      maxMessageLength: 1000,
+      rpcTimeout: 300,
+      nodeTimeout: 1000,
+      ...config,
+      presence: { events: presenceEvents ?? false },
+    }),
     serverId: nodeId,
-    serverToken: "test-token",
-    keyPrefix: "test:",
-    maxRoomNameLength: 64,
-    maxMessageLength: 1000,
-    rpcTimeout: 300,
-    nodeTimeout: 1000,
-    maxSaysPerSecond: defaultChatConfig.maxSaysPerSecond,
-    sayBurst: defaultChatConfig.sayBurst,
-    maxRoomsPerConnection: defaultChatConfig.maxRoomsPerConnection,
-    maxRoomQueue: defaultChatConfig.maxRoomQueue,
-    presenceEvents: defaultChatConfig.presence.events,
-    history: defaultChatConfig.history,
+    serverToken: serverToken ?? "test-token",
     defaultMiddlewarePriority: 100,
     redis: { client: redis, publisher: redis, subscriber },
     connections: { get: (id) => connections.get(id) },
+    transports: deliver ? deliveringTo(deliver) : transports,
+    observer,
     log: (message) => {
       logs.push(message);
       logEvents.emit("log", message);
     },
-    ...options,
   });
   await engine.start();
   return {

@@ -8,7 +8,7 @@ interface PrimusClient extends EventEmitter {
   /** The `ws` socket underneath, and its TCP socket. */
   socket?: {
     send(text: string): void;
-    _socket?: { pause(): void; destroy(): void };
+    _socket?: { pause(): void; resume(): void; destroy(): void };
   };
 }
 
@@ -55,6 +55,11 @@ export class RawWebsocket {
   /** Stops reading what the server sends, as a client that hangs does. */
   stopReading() {
     this.primus.socket?._socket?.pause();
+  }
+
+  /** Reads again, after `stopReading`. */
+  resumeReading() {
+    this.primus.socket?._socket?.resume();
   }
 
   waitFor(predicate: (message: Message) => boolean, description?: string) {

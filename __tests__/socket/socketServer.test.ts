@@ -312,6 +312,44 @@ describe("the socket server", () => {
     }
   });
 
+  test("a client closed for not reading is told why first: a notice with the reason slow_reader, then the goodbye", async () => {
+    const settings = chatConfig();
+    const maxWriteBuffer = settings.maxWriteBuffer;
+    settings.maxWriteBuffer = 64 * 1024;
+    try {
+      const sleeper = await LineClient.connect(socketPort());
+      await sleeper.request("roomAdd lobby", 1);
+      const id = (await sleeper.request("detailsView", 2)).data.id as string;
+      await client.request("roomAdd lobby", 1);
+      sleeper.socket.pause();
+      const big = "y".repeat(60 * 1024);
+      for (let sent = 0; api.connections.connections[id]; sent++) {
+        if (sent > 2000) throw new Error("the sleeper was never closed");
+        await api.chatRoom.broadcast({}, "lobby", `${sent} ${big}`);
+        await client.hears("lobby", `${sent} ${big}`);
+      }
+      sleeper.socket.resume();
+      await sleeper.closed;
+      const told = sleeper.received.findIndex(
+        (message) => message.notice === "connectionClosed",
+      );
+      expect(sleeper.received[told]).toEqual({
+        message: expect.any(String),
+        from: "0",
+        context: "api",
+        sentAt: expect.any(Number),
+        notice: "connectionClosed",
+        reason: "slow_reader",
+      });
+      expect(sleeper.received.slice(told + 1).at(-1)).toEqual({
+        status: "Bye",
+        context: "api",
+      });
+    } finally {
+      settings.maxWriteBuffer = maxWriteBuffer;
+    }
+  });
+
   test("a request nested deeper than maxRequestDepth is refused with the limit named, and the node goes on", async () => {
     const deep = '{"a":'.repeat(5000) + "1" + "}".repeat(5000);
     client.write(`{"action":"sleep","params":{"ms":${deep}}}\n`);
