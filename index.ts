@@ -18,7 +18,7 @@ export {
 export {
   defaultSocketServerConfig,
   type SocketServerConfig,
-} from "./src/socket/socketConfig";
+} from "./socketProtocol/socketConfig";
 export type { NodeCallback } from "./src/callback";
 export type {
   PresenceEvent,

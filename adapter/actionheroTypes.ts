@@ -1,5 +1,5 @@
 import type { ChatConfig } from "../src/config";
-import type { SocketServerConfig } from "../src/socket/socketConfig";
+import type { SocketServerConfig } from "../socketProtocol/socketConfig";
 import type { ActionheroChat } from "./actionheroChat";
 
 type ChatMember<K extends keyof ActionheroChat> = ActionheroChat[K];

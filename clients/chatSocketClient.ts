@@ -1,6 +1,6 @@
 import * as net from "net";
 import * as tls from "tls";
-import { LineReader } from "../src/socket/lineReader";
+import { LineReader } from "../socketProtocol/lineReader";
 import {
   ChatClient,
   type ChatClientOptions,

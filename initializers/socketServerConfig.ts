@@ -1,5 +1,5 @@
 import { config, Initializer } from "actionhero";
-import { defaultSocketServerConfig } from "../src/socket/socketConfig";
+import { defaultSocketServerConfig } from "../socketProtocol/socketConfig";
 
 /** Completes `config.socket` with its defaults before actionhero builds its servers from `config[type]`. */
 export class SocketServerConfigInitializer extends Initializer {

@@ -11,15 +11,15 @@ import type { RoomMessage } from "../src/roomMessage";
 import { closingPayload } from "../src/roomNotice";
 import { closeIfSlowReader } from "../src/slowReader";
 import type { ChatConnection } from "../src/types";
-import { LineReader, type LineEvent } from "../src/socket/lineReader";
+import { LineReader, type LineEvent } from "../socketProtocol/lineReader";
 import {
   parseRequest,
   socketVerbs,
   type SocketRequest,
-} from "../src/socket/parseRequest";
+} from "../socketProtocol/parseRequest";
 import { SerialQueue } from "../src/serialQueue";
 import { InboundRequests } from "../src/inboundRequests";
-import type { SocketServerConfig } from "../src/socket/socketConfig";
+import type { SocketServerConfig } from "../socketProtocol/socketConfig";
 
 interface SocketSession {
   socket: net.Socket;

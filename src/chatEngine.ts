@@ -250,7 +250,7 @@ export class ChatEngine implements ChatHooks {
       this.forRoom<boolean | { recovered: boolean }>(room, async () => {
         const { membership } = this.parts;
         if (since === undefined) return membership.join(connection, room);
-        const joined = await membership.joinAndRecover(connection, room, since);
+        const joined = await membership.joinAndCatchUp(connection, room, since);
         this.observer.historyRecovery(joined.recovered);
         return joined;
       }),

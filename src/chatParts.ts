@@ -23,7 +23,6 @@ import { Reaper } from "./reaper";
 import { RoomTraffic } from "./admin/roomTraffic";
 import { RoomDelivery } from "./roomDelivery";
 import { RoomHistory } from "./roomHistory";
-import { removalPayload } from "./roomNotice";
 import { RoomPublisher } from "./roomPublisher";
 import { RoomStore } from "./roomStore";
 import { SayRateLimiter } from "./sayRateLimiter";
@@ -150,8 +149,6 @@ export function buildChatParts(options: ChatEngineOptions, hooks: ChatHooks) {
     log,
     memberDetails: (connection) => hooks.generateMemberDetails(connection),
     presenceKey: (details) => hooks.presenceKey(details),
-    notifyDestroyed: (connection, room) =>
-      delivery.sendPayload(connection, removalPayload("roomDestroyed", room)),
   });
   const restore = new MembershipRestore({
     ledger,

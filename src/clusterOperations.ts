@@ -12,7 +12,6 @@ import type { NodeSupervisor } from "./nodeSupervisor";
 import type { Reaper } from "./reaper";
 import type { RoomDelivery } from "./roomDelivery";
 import type { RoomHistory } from "./roomHistory";
-import { removalPayload } from "./roomNotice";
 import type { RoomStore } from "./roomStore";
 import type { ChatConnection, ChatLogger, ConnectionDirectory } from "./types";
 
@@ -192,10 +191,7 @@ export class ClusterOperations {
   private async removeLocalMember(connection: ChatConnection, room: string) {
     const removed = await this.parts.membership.leave(connection, room);
     if (removed)
-      this.parts.delivery.sendPayload(
-        connection,
-        removalPayload("memberRemoved", room),
-      );
+      this.parts.delivery.tellRemoved(connection, "memberRemoved", room);
     return removed;
   }
 }

@@ -1,4 +1,4 @@
-import type { Recovery } from "./recovery";
+import type { CatchUp } from "./catchUp";
 import type { ChatConnection } from "./types";
 
 /** What this node keeps about one of its members: what it stored, and the life of the room it joined. */
@@ -8,7 +8,7 @@ export interface LocalMember {
   generation: string;
   presenceKey: string;
   /** While it catches up on what it missed (`roomAdd room since`), and until it has. */
-  recovery?: Recovery;
+  catchUp?: CatchUp;
 }
 
 /** The connections of this node in each room, so delivering a message costs only that room's local members. */

@@ -8,10 +8,10 @@ import type { ChatPubSub } from "./pubSub";
 import type { UnwrittenChanges } from "./outageLedger";
 import type { RoomPresence } from "./presence";
 import { reapedConnection } from "./reapedConnection";
-import { Recovery } from "./recovery";
+import { CatchUp } from "./catchUp";
 import type { RoomDelivery } from "./roomDelivery";
 import type { RoomHistory } from "./roomHistory";
-import { parseDetails, type ReapedMember, type RoomStore } from "./roomStore";
+import { parseDetails, type RemovedMember, type RoomStore } from "./roomStore";
 import { SerialQueue } from "./serialQueue";
 import type {
   ChatConnection,
@@ -37,8 +37,6 @@ export interface MembershipParts {
   log: ChatLogger;
   memberDetails(connection: ChatConnection): MaybePromise<MemberDetails>;
   presenceKey(details: MemberDetails): MaybePromise<string>;
-  /** Tells a member it was removed because its room was destroyed. */
-  notifyDestroyed(connection: ChatConnection, room: string): void;
 }
 
 /**
@@ -62,15 +60,15 @@ export class Membership {
    * each message once. `recovered`: nothing was missing (false without history, or when the history
    * no longer reaches back to `since`).
    */
-  joinAndRecover(
+  joinAndCatchUp(
     connection: ChatConnection,
     room: string,
     since: string,
   ): Promise<{ recovered: boolean }> {
     return this.queue.run(connection.id, async () => {
       if (connection.rooms.includes(room)) return { recovered: false };
-      const recovery = new Recovery(since);
-      await this.enter(connection, room, recovery);
+      const catchUp = new CatchUp(since);
+      await this.enter(connection, room, catchUp);
       const member = this.parts.index.members(room)?.get(connection);
       if (!member) return { recovered: false };
       const { history, delivery, log } = this.parts;
@@ -113,11 +111,11 @@ export class Membership {
     return passed;
   }
 
-  /** Joins now (the caller holds the connection's turn); a `recovery` holds the room's messages meanwhile. */
+  /** Joins now (the caller holds the connection's turn); a `catchUp` holds the room's messages meanwhile. */
   private async enter(
     connection: ChatConnection,
     room: string,
-    recovery?: Recovery,
+    catchUp?: CatchUp,
   ) {
     const { store, middleware, index, pubSub, liveness } = this.parts;
     if (connection.canChat === false)
@@ -142,7 +140,7 @@ export class Membership {
       details: JSON.stringify(stored),
       generation: "",
       presenceKey: String(await this.parts.presenceKey(details)),
-      recovery,
+      catchUp,
     };
     connection.rooms.push(room);
     const first = index.add(room, connection, member);
@@ -178,7 +176,7 @@ export class Membership {
       return outcome === "added";
     } catch (error) {
       // Redis may have stored the member before the failure: take it out there too.
-      await this.forget(connection, [room]);
+      await this.removeFromRooms(connection, [room]);
       throw error;
     }
   }
@@ -189,7 +187,7 @@ export class Membership {
       if (!connection.rooms.includes(room)) return false;
       this.parts.availability.assertAvailable();
       await this.parts.middleware.runMembership("leave", connection, room);
-      await this.forget(connection, [room]);
+      await this.removeFromRooms(connection, [room]);
       trace.membership("room %s: %s left", room, connection.id);
       return true;
     });
@@ -201,7 +199,7 @@ export class Membership {
       const rooms = [...connection.rooms];
       for (const room of rooms)
         await this.runLeaveMiddlewareUnrefusable(connection, room);
-      await this.forget(connection, rooms);
+      await this.removeFromRooms(connection, rooms);
     });
   }
 
@@ -230,7 +228,7 @@ export class Membership {
             return;
           await this.runLeaveMiddlewareUnrefusable(connection, room);
           if (this.removeLocally(connection, room)) await this.release(room);
-          this.parts.notifyDestroyed(connection, room);
+          this.parts.delivery.tellRemoved(connection, "roomDestroyed", room);
         }),
       ),
     );
@@ -240,7 +238,7 @@ export class Membership {
    * Runs the leave middleware for a member reaped from a dead node, with a stand-in for its connection,
    * and announces its presence key's leave if it was the key's last connection.
    */
-  async runLeaveForReaped(room: string, member: ReapedMember) {
+  async runLeaveForReaped(room: string, member: RemovedMember) {
     await this.runLeaveMiddlewareUnrefusable(
       reapedConnection(parseDetails(member.id, member.details)),
       room,
@@ -252,7 +250,10 @@ export class Membership {
    * Takes a connection out of rooms here, then in Redis. Redis failing does not undo it: the change is
    * kept here and the restore writes it.
    */
-  private async forget(connection: ChatConnection, rooms: readonly string[]) {
+  private async removeFromRooms(
+    connection: ChatConnection,
+    rooms: readonly string[],
+  ) {
     const { index, store } = this.parts;
     const details = rooms.map((room) => index.members(room)?.get(connection));
     const emptied = rooms.filter((room) =>
@@ -269,7 +270,7 @@ export class Membership {
       } catch (error) {
         // A member whose join Redis never answered was never announced, so its leave is not either.
         if (member && member.generation !== "")
-          this.parts.unwritten.noteUntoldLeave(room, {
+          this.parts.unwritten.noteUnwrittenLeave(room, {
             id: connection.id,
             ...member,
           });
@@ -322,11 +323,11 @@ export class Membership {
    */
   async release(room: string) {
     const { pubSub, liveness, index } = this.parts;
-    const forgetting = liveness.forgetRoom(room);
+    const unnoting = liveness.unnoteRoom(room);
     const renoting = index.members(room) ? liveness.noteRoom(room) : undefined;
     await Promise.all([
       index.members(room) ? undefined : pubSub.unsubscribeRoom(room),
-      forgetting,
+      unnoting,
       renoting,
     ]);
   }

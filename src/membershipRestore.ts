@@ -4,7 +4,7 @@ import type { NodeLiveness } from "./nodeLiveness";
 import { appendTo, type OutageLedger } from "./outageLedger";
 import type { RoomPresence } from "./presence";
 import type { RoomHistory } from "./roomHistory";
-import type { ReapedMember, RoomStore } from "./roomStore";
+import type { RemovedMember, RoomStore } from "./roomStore";
 
 export interface MembershipRestoreParts {
   ledger: OutageLedger;
@@ -38,19 +38,19 @@ export class MembershipRestore {
   async restore(recreateLostRooms: boolean) {
     const { index, liveness, store, history, ledger, membership } = this.parts;
     ledger.restoreBegun();
-    liveness.forgetNotedRooms();
+    liveness.clearNotedRooms();
     for (const room of index.roomNames()) {
       const held = [...(index.members(room) ?? [])];
       await liveness.noteRoom(room);
       if (recreateLostRooms && history.enabled) await history.openGap(room);
-      const { ended, rejoined, departed } = await store.restore(
+      const { ended, rejoined, removed } = await store.restore(
         room,
         liveness.nodeId,
         held.map(([connection, member]) => ({ id: connection.id, ...member })),
         recreateLostRooms,
       );
       if (ended.length > 0) await membership.dropDestroyed(room, ended);
-      appendTo(ledger.removedByRestore, room, departed);
+      appendTo(ledger.removedByRestore, room, removed);
       // Written back after the other nodes reaped them (this node was taken for dead): they are back.
       // After a Redis restart every member is written back, and none of them ever left.
       if (!recreateLostRooms) {
@@ -95,7 +95,7 @@ export class MembershipRestore {
     const { ledger, presence } = this.parts;
     const rooms = new Set([
       ...ledger.removedByRestore.keys(),
-      ...ledger.untoldLeaves.keys(),
+      ...ledger.unwrittenLeaves.keys(),
     ]);
     for (const room of rooms) {
       const removed = ledger.removedByRestore.get(room) ?? [];
@@ -116,12 +116,12 @@ export class MembershipRestore {
    */
   private async announceUntoldLeaves(
     room: string,
-    removed: readonly ReapedMember[],
+    removed: readonly RemovedMember[],
   ) {
     const { ledger, presence, store } = this.parts;
     await presence.announceLeaves(room, removed);
-    const untold = ledger.untoldLeaves.get(room) ?? [];
-    ledger.untoldLeaves.delete(room);
+    const untold = ledger.unwrittenLeaves.get(room) ?? [];
+    ledger.unwrittenLeaves.delete(room);
     const announced = new Set(removed.map((member) => member.id));
     for (const member of untold) {
       if (announced.has(member.id)) continue;

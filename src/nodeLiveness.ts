@@ -101,7 +101,7 @@ export class NodeLiveness {
   }
 
   /** Records that this node holds no member in a room any more. Send it after the last member's leave. */
-  forgetRoom(room: string): Promise<unknown> {
+  unnoteRoom(room: string): Promise<unknown> {
     this.notedRooms.delete(room);
     return this.redis.srem(this.keys.nodeRooms(this.nodeId), room);
   }
@@ -111,8 +111,8 @@ export class NodeLiveness {
     return this.redis.smembers(this.keys.nodeRooms(nodeId));
   }
 
-  /** Forgets what was noted, so that the next join notes its room again (after Redis lost it). */
-  forgetNotedRooms() {
+  /** Clears what was noted, so that the next join notes its room again (after Redis lost it). */
+  clearNotedRooms() {
     this.notedRooms.clear();
   }
 }

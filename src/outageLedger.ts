@@ -1,8 +1,8 @@
 import type { LocalMember } from "./localRoomIndex";
-import type { ReapedMember } from "./roomStore";
+import type { RemovedMember } from "./roomStore";
 
 /** A member that left while Redis could not be told. */
-export interface UntoldLeave extends LocalMember {
+export interface UnwrittenLeave extends LocalMember {
   id: string;
 }
 
@@ -11,7 +11,7 @@ export interface UnwrittenChanges {
   /** A change made here could not be written to Redis: the node must restore its members. */
   noteUnwritten(): void;
   /** A member left a room while Redis could not be told: its presence leave waits for the restore. */
-  noteUntoldLeave(room: string, member: UntoldLeave): void;
+  noteUnwrittenLeave(room: string, member: UnwrittenLeave): void;
 }
 
 /**
@@ -22,18 +22,18 @@ export interface UnwrittenChanges {
 export class OutageLedger implements UnwrittenChanges {
   private unwritten = false;
   /** Leaves Redis could not be told of, by room. */
-  readonly untoldLeaves = new Map<string, UntoldLeave[]>();
+  readonly unwrittenLeaves = new Map<string, UnwrittenLeave[]>();
   /** Members the restore removed from Redis (this node no longer holds them), by room. */
-  readonly removedByRestore = new Map<string, ReapedMember[]>();
+  readonly removedByRestore = new Map<string, RemovedMember[]>();
   /** Members the restore wrote back as their presence key's first connection, by room. */
-  readonly rejoinedByRestore = new Map<string, UntoldLeave[]>();
+  readonly rejoinedByRestore = new Map<string, UnwrittenLeave[]>();
 
   noteUnwritten() {
     this.unwritten = true;
   }
 
-  noteUntoldLeave(room: string, member: UntoldLeave) {
-    appendTo(this.untoldLeaves, room, [member]);
+  noteUnwrittenLeave(room: string, member: UnwrittenLeave) {
+    appendTo(this.unwrittenLeaves, room, [member]);
   }
 
   /** Whether Redis lacks a change made here. */

@@ -2,7 +2,7 @@ import type { ChatObserver } from "./observability/chatObserver";
 import { trace } from "./observability/trace";
 import {
   parseDetails,
-  type ReapedMember,
+  type RemovedMember,
   type RoomStore,
   type StoredMember,
 } from "./roomStore";
@@ -97,7 +97,7 @@ export class RoomPresence {
   }
 
   /** Announces the leave of each removed member that was its presence key's last connection. */
-  async announceLeaves(room: string, removed: readonly ReapedMember[]) {
+  async announceLeaves(room: string, removed: readonly RemovedMember[]) {
     for (const member of removed)
       if (member.presenceLeft !== null)
         await this.announceStored(room, "leave", member.presenceLeft, member);

@@ -1,6 +1,6 @@
 import type { ChatKeys } from "./keys";
 import {
-  coalesceCommandsForThisTurn,
+  corkCommandsForThisTurn,
   isCluster,
   type RedisConnection,
 } from "./redisConnection";
@@ -103,7 +103,7 @@ export class ChatPubSub {
   private publish(channel: string, json: string) {
     if (isCluster(this.publisher))
       return this.publisher.spublish(channel, json);
-    coalesceCommandsForThisTurn(this.publisher);
+    corkCommandsForThisTurn(this.publisher);
     return this.publisher.publish(channel, json);
   }
 

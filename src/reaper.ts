@@ -1,12 +1,12 @@
 import { trace } from "./observability/trace";
 import type { RedisConnection } from "./redisConnection";
 import type { ChatKeys } from "./keys";
-import type { ReapedMember, RoomStore } from "./roomStore";
+import type { RemovedMember, RoomStore } from "./roomStore";
 import type { ChatLogger } from "./types";
 
 export type ReapedHandler = (
   room: string,
-  member: ReapedMember,
+  member: RemovedMember,
 ) => Promise<void>;
 
 /**

@@ -26,7 +26,7 @@ export function isReady(connection: RedisConnection) {
  * messages said in one turn reach Redis in one write. A cluster's commands go through a connection per
  * master, and ioredis-mock has no socket: those write as they come.
  */
-export function coalesceCommandsForThisTurn(connection: RedisConnection) {
+export function corkCommandsForThisTurn(connection: RedisConnection) {
   const { stream } = connection as Partial<Redis>;
   if (stream?.writable) corkForThisTurn(stream);
 }

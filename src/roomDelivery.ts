@@ -6,6 +6,7 @@ import type { ChatObserver } from "./observability/chatObserver";
 import { trace } from "./observability/trace";
 import type { ChatTransports } from "./chatTransport";
 import { RoomMessage } from "./roomMessage";
+import { removalPayload, type RemovalNotice } from "./roomNotice";
 import { SerialQueue } from "./serialQueue";
 import { closeIfSlowReader } from "./slowReader";
 import type { ChatConnection, ChatLogger, MessagePayload } from "./types";
@@ -120,9 +121,9 @@ export class RoomDelivery {
     missed: MessagePayload[],
     complete: boolean,
   ) {
-    const { recovery } = member;
-    if (!recovery) return;
-    const messages = recovery.catchUp(
+    const { catchUp } = member;
+    if (!catchUp) return;
+    const messages = catchUp.missedThenHeld(
       missed.map(RoomMessage.fromPayload),
       complete,
     );
@@ -135,23 +136,26 @@ export class RoomDelivery {
     member: LocalMember,
     message: RoomMessage,
   ) {
-    const { recovery } = member;
-    if (recovery) {
-      if (!recovery.admit(message)) {
+    const { catchUp } = member;
+    if (catchUp) {
+      if (!catchUp.admit(message)) {
         this.parts.log(
           `held or dropped a message to connection "${connection.id}": it is catching up`,
           "debug",
         );
         return;
       }
-      if (recovery.caughtUp) member.recovery = undefined;
+      if (catchUp.caughtUp) member.catchUp = undefined;
     }
     this.send(connection, message);
   }
 
-  /** Sends a payload from the node itself to one member. */
-  sendPayload(connection: ChatConnection, payload: MessagePayload) {
-    this.send(connection, RoomMessage.fromPayload(payload));
+  /** Tells a member that the server took it out of a room: its client could not know otherwise. */
+  tellRemoved(connection: ChatConnection, notice: RemovalNotice, room: string) {
+    this.send(
+      connection,
+      RoomMessage.fromPayload(removalPayload(notice, room)),
+    );
   }
 
   /** The time from the message's `sentAt` to now, when it is handed to this node's members. */

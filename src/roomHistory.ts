@@ -1,5 +1,5 @@
 import {
-  coalesceCommandsForThisTurn,
+  corkCommandsForThisTurn,
   isCluster,
   type RedisConnection,
 } from "./redisConnection";
@@ -78,7 +78,7 @@ export class RoomHistory {
 
   /** Keeps and publishes a message; resolves with the JSON published, which has the message's `id`. */
   publish(room: string, json: string): Promise<string> {
-    coalesceCommandsForThisTurn(this.redis);
+    corkCommandsForThisTurn(this.redis);
     return this.redis.ahChatPublishWithHistory(
       this.keys.history(room),
       this.keys.historyState(room),
@@ -104,7 +104,7 @@ export class RoomHistory {
     );
   }
 
-  /** Forgets a room's history (the room was destroyed): its next message starts a new epoch. */
+  /** Clears a room's history (the room was destroyed): its next message starts a new epoch. */
   async clear(room: string) {
     await this.redis.del(this.keys.history(room), this.keys.historyState(room));
   }

@@ -13,7 +13,7 @@ export interface StoredMember {
 }
 
 /** A member removed by reaping: and its presence key, if that was the key's last connection in the room. */
-export interface ReapedMember extends StoredMember {
+export interface RemovedMember extends StoredMember {
   presenceLeft: string | null;
 }
 
@@ -168,7 +168,7 @@ export class RoomStore {
     room: string,
     holderNodeId: string,
     connectionIds: readonly string[] = [],
-  ): Promise<ReapedMember[]> {
+  ): Promise<RemovedMember[]> {
     const removed = (
       await this.redis.ahChatReap(
         ...this.memberKeys(room),
@@ -176,11 +176,11 @@ export class RoomStore {
         ...connectionIds,
       )
     ).flat();
-    return reapedMembers(removed);
+    return removedMembers(removed);
   }
 
   /**
-   * Writes back what this node holds in a room, and forgets what it no longer holds. A room that is gone
+   * Writes back what this node holds in a room, and removes what it no longer holds. A room that is gone
    * is created again if `recreate` (Redis lost it), else it was destroyed. Returns the ids of the members
    * whose life of the room has ended (destroyed, and maybe created again, since they joined), those
    * written back as their presence key's first connection, and the members removed because the node
@@ -194,7 +194,7 @@ export class RoomStore {
   ): Promise<{
     ended: string[];
     rejoined: string[];
-    departed: ReapedMember[];
+    removed: RemovedMember[];
   }> {
     const joined = members.filter((member) => member.generation !== "");
     const generationIfLost = recreate
@@ -221,7 +221,7 @@ export class RoomStore {
     return {
       ended,
       rejoined: reply.slice(rejoinedFrom, rejoinedFrom + rejoinedCount),
-      departed: reapedMembers(reply.slice(rejoinedFrom + rejoinedCount)),
+      removed: removedMembers(reply.slice(rejoinedFrom + rejoinedCount)),
     };
   }
 
@@ -243,8 +243,8 @@ export class RoomStore {
 }
 
 /** Members removed by a script, from its flat reply: connection id, JSON details, presence key left or "". */
-function reapedMembers(flat: readonly string[]): ReapedMember[] {
-  const members: ReapedMember[] = [];
+function removedMembers(flat: readonly string[]): RemovedMember[] {
+  const members: RemovedMember[] = [];
   for (let i = 0; i < flat.length; i += 3)
     members.push({
       id: flat[i],

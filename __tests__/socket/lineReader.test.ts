@@ -1,4 +1,4 @@
-import { LineReader } from "../../src/socket/lineReader";
+import { LineReader } from "../../socketProtocol/lineReader";
 
 describe("LineReader", () => {
   test("splits lines across chunks, and drops the \\r of \\r\\n", () => {

@@ -1,5 +1,5 @@
-import { parseRequest } from "../../src/socket/parseRequest";
-import { defaultSocketServerConfig } from "../../src/socket/socketConfig";
+import { parseRequest } from "../../socketProtocol/parseRequest";
+import { defaultSocketServerConfig } from "../../socketProtocol/socketConfig";
 
 describe("parseRequest", () => {
   test.each([

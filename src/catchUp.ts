@@ -7,7 +7,7 @@ import type { RoomMessage } from "./roomMessage";
  * message it already has (an id at or before the last it was sent) is dropped, so that it gets every
  * message once and in order.
  */
-export class Recovery {
+export class CatchUp {
   private held: RoomMessage[] | null = [];
   private sentUpTo: MessagePlace | null;
   /** A new message past those it caught up on has gone out: nothing it already has can come any more. */
@@ -34,7 +34,7 @@ export class Recovery {
    * there (`complete` false), `since` says nothing of what comes next, so only what is sent here is
    * taken as had.
    */
-  catchUp(missed: RoomMessage[], complete: boolean): RoomMessage[] {
+  missedThenHeld(missed: RoomMessage[], complete: boolean): RoomMessage[] {
     const held = this.held ?? [];
     this.held = null;
     if (!complete) this.sentUpTo = null;

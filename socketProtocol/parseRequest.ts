@@ -1,6 +1,6 @@
-import { defaultChatConfig } from "../config";
-import { chatVerbRequest } from "../chatVerbs";
-import { jsonRequestProblem } from "../requestGuard";
+import { defaultChatConfig } from "../src/config";
+import { chatVerbRequest } from "../src/chatVerbs";
+import { jsonRequestProblem } from "../src/requestGuard";
 
 /** The verbs a socket client may send; any other word is the name of an action. */
 export const socketVerbs = [
