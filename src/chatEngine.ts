@@ -8,14 +8,11 @@ import {
   type ChatHooks,
   type ChatParts,
 } from "./chatParts";
-import { ChatError, chatErrors } from "./errors";
+import { chatErrors } from "./errors";
+import { countRefusal } from "./observability/countRefusal";
 import type { ChatKeys } from "./keys";
 import type { ChatMiddleware } from "./middleware";
-import type {
-  ChatObserver,
-  RefusedRequest,
-} from "./observability/chatObserver";
-import { trace } from "./observability/trace";
+import type { ChatObserver } from "./observability/chatObserver";
 import type { RoomPresenceStatus } from "./presence";
 import type { HistoryPage, HistoryQuery } from "./roomHistory";
 import type {
@@ -125,7 +122,8 @@ export class ChatEngine implements ChatHooks {
     callback?: NodeCallback<void>,
   ) =>
     withCallback(
-      this.counted(
+      countRefusal(
+        this.observer,
         "say",
         this.forRoom(room, () =>
           this.parts.publisher.publish(sender ?? {}, room, message),
@@ -204,7 +202,8 @@ export class ChatEngine implements ChatHooks {
     callback?: NodeCallback<boolean>,
   ) =>
     withCallback(
-      this.counted(
+      countRefusal(
+        this.observer,
         "join",
         this.forRoom(room, () =>
           this.parts.cluster.addMember(String(connectionId), room),
@@ -245,7 +244,8 @@ export class ChatEngine implements ChatHooks {
     room: string,
     since?: string,
   ): Promise<boolean | { recovered: boolean }> =>
-    this.counted(
+    countRefusal(
+      this.observer,
       "join",
       this.forRoom<boolean | { recovered: boolean }>(room, async () => {
         const { membership } = this.parts;
@@ -316,22 +316,6 @@ export class ChatEngine implements ChatHooks {
     );
 
   // ---- internals ----
-
-  /** Counts a say or join that is refused, by its code, and traces why. */
-  private counted<T>(request: RefusedRequest, work: Promise<T>): Promise<T> {
-    return work.catch((error: unknown) => {
-      const code =
-        error instanceof ChatError ? error.code : "MIDDLEWARE_REFUSED";
-      this.observer.refused(request, code);
-      (request === "say" ? trace.say : trace.membership)(
-        "%s refused (%s): %s",
-        request,
-        code,
-        error instanceof Error ? error.message : String(error),
-      );
-      throw error;
-    });
-  }
 
   /** Runs the work once the room name is known to be valid; a bad name rejects, never throws. */
   private async forRoom<T>(room: unknown, work: () => Promise<T>): Promise<T> {

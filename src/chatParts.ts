@@ -25,7 +25,6 @@ import { RoomDelivery } from "./roomDelivery";
 import { RoomHistory } from "./roomHistory";
 import { RoomPublisher } from "./roomPublisher";
 import { RoomStore } from "./roomStore";
-import { SayRateLimiter } from "./sayRateLimiter";
 import { defineChatScripts } from "./scripts/chatScripts";
 import { ChatTransports } from "./chatTransport";
 import type {
@@ -76,40 +75,60 @@ export interface ChatHooks {
 export type ChatParts = ReturnType<typeof buildChatParts>;
 
 /**
- * Builds the parts of one node's chat in the order they depend on each other, each given only what it
- * uses. Nothing here talks to Redis yet: `NodeSupervisor.start` and `ChatPubSub.start` do.
+ * Builds the parts of one node's chat in the order they depend on each other, layer by layer, each
+ * part given only what it uses. Nothing here talks to Redis yet: `NodeSupervisor.start` and
+ * `ChatPubSub.start` do.
  */
 export function buildChatParts(options: ChatEngineOptions, hooks: ChatHooks) {
+  const node = nodeParts(options);
+  const messaging = messagingParts(options, hooks, node);
+  const members = membershipParts(options, hooks, { ...node, ...messaging });
+  const operations = operationParts(options, hooks, {
+    ...node,
+    ...messaging,
+    ...members,
+  });
+  return { ...node, ...messaging, ...members, ...operations };
+}
+
+/** What the node keeps and reads in Redis, and of itself. */
+function nodeParts(options: ChatEngineOptions) {
   const { config, redis, log } = options;
   /** This node process's own identity in Redis: new at every start, even when actionhero's `id` repeats. */
   const nodeId = `${options.serverId}#${randomBytes(4).toString("hex")}`;
   const observer = options.observer ?? silentObserver;
   const keys = new ChatKeys(config.keyPrefix);
-  const index = new LocalRoomIndex();
-  const traffic = new RoomTraffic();
-  const store = new RoomStore(redis.client, keys);
-  const liveness = new NodeLiveness(
-    redis.client,
-    keys,
+  defineChatScripts(redis.publisher);
+  return {
     nodeId,
-    config.nodeTimeout,
-  );
-  const middleware = new ChatMiddlewareStack(options.defaultMiddlewarePriority);
-  const transports = options.transports ?? new ChatTransports();
-  const delivery = new RoomDelivery({
-    index,
-    middleware,
-    transports,
-    config,
-    log,
     observer,
-  });
-  const pubSub = new ChatPubSub(
-    redis.publisher,
-    redis.subscriber,
     keys,
-    nodeId,
-  );
+    index: new LocalRoomIndex(),
+    traffic: new RoomTraffic(),
+    store: new RoomStore(redis.client, keys),
+    history: new RoomHistory(redis.publisher, keys, config.history),
+    liveness: new NodeLiveness(redis.client, keys, nodeId, config.nodeTimeout),
+    middleware: new ChatMiddlewareStack(options.defaultMiddlewarePriority),
+    transports: options.transports ?? new ChatTransports(),
+    availability: new ChatAvailability(
+      [redis.client, redis.publisher, redis.subscriber],
+      observer,
+      log,
+    ),
+  };
+}
+
+type NodeParts = ReturnType<typeof nodeParts>;
+
+/** How messages travel: pub/sub between nodes, the control channel, delivery here, presence events. */
+function messagingParts(
+  options: ChatEngineOptions,
+  hooks: ChatHooks,
+  { nodeId, keys, index, middleware, transports, store, observer }: NodeParts,
+) {
+  const { config, redis, log } = options;
+  const { publisher, subscriber } = redis;
+  const pubSub = new ChatPubSub(publisher, subscriber, keys, nodeId);
   const control: ChatControl = new ControlChannel<ChatControlProtocol>(
     (channel, json) => pubSub.publishControl(channel, json),
     keys,
@@ -118,6 +137,14 @@ export function buildChatParts(options: ChatEngineOptions, hooks: ChatHooks) {
     config.rpcTimeout,
     log,
   );
+  const delivery = new RoomDelivery({
+    index,
+    middleware,
+    transports,
+    config,
+    log,
+    observer,
+  });
   const presence = new RoomPresence({
     store,
     publish: (room, json) => pubSub.publishRoom(room, json),
@@ -126,39 +153,29 @@ export function buildChatParts(options: ChatEngineOptions, hooks: ChatHooks) {
     log,
     observer,
   });
-  defineChatScripts(redis.publisher);
-  const history = new RoomHistory(redis.publisher, keys, config.history);
-  const availability = new ChatAvailability(
-    [redis.client, redis.publisher, redis.subscriber],
-    observer,
-    log,
-  );
+  return { pubSub, control, delivery, presence };
+}
+
+type MessagingParts = ReturnType<typeof messagingParts>;
+
+/** This node's memberships, and what keeps them true in Redis through deaths and outages. */
+function membershipParts(
+  options: ChatEngineOptions,
+  hooks: ChatHooks,
+  parts: NodeParts & MessagingParts,
+) {
+  const { config, redis, log } = options;
+  const { nodeId, keys, store, observer } = parts;
   const ledger = new OutageLedger();
   const membership = new Membership({
-    store,
-    presence,
-    history,
-    delivery,
-    index,
-    middleware,
-    pubSub,
-    liveness,
-    availability,
+    ...parts,
     unwritten: ledger,
     maxRoomsPerConnection: config.maxRoomsPerConnection,
     log,
     memberDetails: (connection) => hooks.generateMemberDetails(connection),
     presenceKey: (details) => hooks.presenceKey(details),
   });
-  const restore = new MembershipRestore({
-    ledger,
-    membership,
-    index,
-    store,
-    presence,
-    history,
-    liveness,
-  });
+  const restore = new MembershipRestore({ ...parts, ledger, membership });
   const reaper = new Reaper(
     redis.client,
     keys,
@@ -172,66 +189,24 @@ export function buildChatParts(options: ChatEngineOptions, hooks: ChatHooks) {
     log,
   );
   const supervisor = new NodeSupervisor({
-    liveness,
+    ...parts,
     reaper,
     restore,
-    pubSub,
-    control,
-    availability,
-    index,
     redis,
     log,
   });
-  const publisher = new RoomPublisher({
-    config,
-    hooks,
-    middleware,
-    delivery,
-    availability,
-    history,
-    pubSub,
-    transports,
-    traffic,
-    observer,
-    log,
-    serverId: options.serverId,
-  });
-  const cluster = new ClusterOperations({
-    nodeId,
-    serverId: options.serverId,
-    connections: options.connections,
-    index,
-    traffic,
-    membership,
-    delivery,
-    store,
-    history,
-    liveness,
-    availability,
-    control,
-    reaper,
-    supervisor,
-    log,
-  });
+  return { membership, restore, reaper, supervisor };
+}
+
+/** What the API does: publishing says, and the operations that reach the other nodes. */
+function operationParts(
+  options: ChatEngineOptions,
+  hooks: ChatHooks,
+  parts: NodeParts & MessagingParts & ReturnType<typeof membershipParts>,
+) {
+  const { config, log, serverId, connections } = options;
   return {
-    nodeId,
-    keys,
-    observer,
-    index,
-    traffic,
-    store,
-    liveness,
-    middleware,
-    delivery,
-    pubSub,
-    control,
-    presence,
-    history,
-    availability,
-    membership,
-    restore,
-    supervisor,
-    publisher,
-    cluster,
+    publisher: new RoomPublisher({ ...parts, config, hooks, log, serverId }),
+    cluster: new ClusterOperations({ ...parts, serverId, connections, log }),
   };
 }
