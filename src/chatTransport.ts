@@ -1,4 +1,4 @@
-import type { ClosedReason } from "./observability/chatObserver";
+import type { ClosingReason } from "./observability/chatObserver";
 import type { RoomMessage } from "./roomMessage";
 import { closingPayload } from "./roomNotice";
 import type { ChatConnection } from "./types";
@@ -13,7 +13,7 @@ export interface ChatTransport {
   /** Bytes written to the connection and not yet taken by the kernel. */
   unsentBytes(connection: ChatConnection): number;
   /** Tells the client why (a notice with the reason code), then closes the connection. */
-  close(connection: ChatConnection, reason: ClosedReason): void;
+  close(connection: ChatConnection, reason: ClosingReason): void;
 }
 
 /** Closes a connection without waiting: one that fails to close has nothing more to be told. */

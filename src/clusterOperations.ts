@@ -134,7 +134,7 @@ export class ClusterOperations {
     });
   }
 
-  /** Answers the other nodes' requests and notices. */
+  /** Answers the other nodes' requests and notifications. */
   listen() {
     const { control, connections, membership, supervisor } = this.parts;
     control.on("addMember", ({ connectionId, room }) => {

@@ -4,7 +4,7 @@ import { ChatError, type ChatErrorCode } from "./errors";
 import type { ChatKeys } from "./keys";
 import type { ChatLogger, MaybePromise } from "./types";
 
-/** One kind of control message: the body it carries and what a node answers (`void` for a notice). */
+/** One kind of control message: the body it carries and what a node answers (`void` for a notification). */
 export interface ControlExchange {
   body: object;
   reply: unknown;
@@ -52,7 +52,7 @@ interface PendingRequest {
 }
 
 /**
- * Requests and notices between the nodes of one application. Notices and requests to every node go on
+ * Requests and notifications between the nodes of one application. Notifications and requests to every node go on
  * the shared control channel; a request to one node, and every reply, goes to that node's own inbox, so
  * no node hears what is not for it. Handling a message never rejects: a failure is answered or logged.
  */

@@ -9,7 +9,7 @@ interface MemberOfRoom {
 
 /**
  * Every message the nodes of one application send each other, by type: the body each carries and
- * what the node it is for answers (`void`: a notice, or a request answered only once done).
+ * what the node it is for answers (`void`: a notification, or a request answered only once done).
  */
 export interface ChatControlProtocol {
   /** `addMember` of a connection this node may hold: true if added, false if already a member. */
@@ -23,7 +23,7 @@ export interface ChatControlProtocol {
   };
   /** What the node reports of itself to the admin page. */
   adminReport: { body: Record<string, never>; reply: NodeReport };
-  /** Notice: the sender has started, or recovered, on the Redis servers of these run ids. */
+  /** Notification: the sender has started, or recovered, on the Redis servers of these run ids. */
   nodeReady: { body: { redisRunIds: string }; reply: void };
 }
 

@@ -7,7 +7,7 @@ export class ChatKeys {
   readonly roomsIndex: string;
   /** A set of the ids of the nodes that have registered. */
   readonly nodes: string;
-  /** The channel of requests and notices to every node. */
+  /** The channel of requests and notifications to every node. */
   readonly controlChannel: string;
 
   constructor(private readonly prefix: string) {

@@ -100,7 +100,7 @@ export class MembershipRestore {
     for (const room of rooms) {
       const removed = ledger.removedByRestore.get(room) ?? [];
       ledger.removedByRestore.delete(room);
-      await this.announceUntoldLeaves(room, removed);
+      await this.announceUnwrittenLeaves(room, removed);
     }
     for (const [room, members] of [...ledger.rejoinedByRestore]) {
       ledger.rejoinedByRestore.delete(room);
@@ -114,16 +114,16 @@ export class MembershipRestore {
    * those `removed` now (Redis kept them), and those Redis lost with a restart whose key has no
    * connection left in the room.
    */
-  private async announceUntoldLeaves(
+  private async announceUnwrittenLeaves(
     room: string,
     removed: readonly RemovedMember[],
   ) {
     const { ledger, presence, store } = this.parts;
     await presence.announceLeaves(room, removed);
-    const untold = ledger.unwrittenLeaves.get(room) ?? [];
+    const unwritten = ledger.unwrittenLeaves.get(room) ?? [];
     ledger.unwrittenLeaves.delete(room);
     const announced = new Set(removed.map((member) => member.id));
-    for (const member of untold) {
+    for (const member of unwritten) {
       if (announced.has(member.id)) continue;
       if ((await store.connectionsOf(room, member.presenceKey)) > 0) continue;
       await presence.announceStored(room, "leave", member.presenceKey, member);

@@ -2,6 +2,7 @@ import { api, Process } from "actionhero";
 import { socketPort, webUrl } from "../helpers/actionheroApp";
 import { LineClient } from "../helpers/lineClient";
 import { PrometheusScrape } from "../helpers/prometheusText";
+import { RawWebsocket } from "../helpers/rawWebsocket";
 import { WebsocketTestClient } from "../helpers/websocketClient";
 
 const actionhero = new Process();
@@ -155,6 +156,22 @@ describe("chat's Prometheus metrics and health on actionhero's web server", () =
     expect(refused("join", "ROOM_NOT_FOUND")).toBe(1);
     expect(refused("join", "MIDDLEWARE_REFUSED")).toBe(1);
     expect(refused("say", "NOT_A_MEMBER")).toBe(1);
+  });
+
+  test("a websocket ws closes for a frame larger than maxLength is counted as closed for frame_too_large", async () => {
+    const closed = async () =>
+      (await scrape()).value("ah_chat_connections_closed_total", {
+        reason: "frame_too_large",
+      });
+    const before = await closed();
+    const raw = await RawWebsocket.connect(webUrl());
+    raw.writeText(
+      `{"event":"say","room":"lobby","message":"${"x".repeat(11 * 1024 * 1024)}"}`,
+    );
+    await raw.ended;
+    // The server counts the close once its side of the socket has closed: read until it has.
+    while ((await closed()) === before);
+    expect((await closed()) - before).toBe(1);
   });
 
   test("GET /api/chat/health answers 200 with the node's id, Redis mode and live nodes while chat is available", async () => {

@@ -7,6 +7,7 @@ import {
 } from "../helpers/actionheroApp";
 import { LineClient } from "../helpers/lineClient";
 import { countWrites } from "../helpers/socketWrites";
+import { closingNotice } from "../helpers/closingNotice";
 
 const newestConnection = () =>
   api.connections.connections[Object.keys(api.connections.connections).pop()!];
@@ -333,14 +334,7 @@ describe("the socket server", () => {
       const told = sleeper.received.findIndex(
         (message) => message.notice === "connectionClosed",
       );
-      expect(sleeper.received[told]).toEqual({
-        message: expect.any(String),
-        from: "0",
-        context: "api",
-        sentAt: expect.any(Number),
-        notice: "connectionClosed",
-        reason: "slow_reader",
-      });
+      expect(sleeper.received[told]).toEqual(closingNotice("slow_reader"));
       expect(sleeper.received.slice(told + 1).at(-1)).toEqual({
         status: "Bye",
         context: "api",
