@@ -10,7 +10,9 @@ import {
   routeChatRoomExport,
   routeChatVerbs,
 } from "./routeActionheroChat";
+import { countOversizeFrames } from "./oversizeFrames";
 import { corkWebsocketAnswers } from "./websocketAnswers";
+import { destroyDisconnectedSparkDirectly } from "./websocketDisconnection";
 
 type Undo = () => void;
 
@@ -43,6 +45,10 @@ const patches: readonly ActionheroPatch[] = [
   { when: "servers", apply: guardWebsocketInput },
   // Its answers would leave in writes of their own, apart from the room messages of the same turn.
   { when: "servers", apply: corkWebsocketAnswers },
+  // A websocket closed by ws for a frame too large is closed out of the plugin's sight: it is counted.
+  { when: "servers", apply: countOversizeFrames },
+  // It finds a disconnected spark's connection by scanning them all: O(N²) when N drop at once.
+  { when: "servers", apply: destroyDisconnectedSparkDirectly },
 ];
 
 export interface ActionheroPatches {

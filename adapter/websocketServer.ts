@@ -4,6 +4,8 @@ import { api, type Connection } from "actionhero";
 /** What the plugin needs of actionhero's websocket server. */
 export interface WebsocketServer extends EventEmitter {
   handleData(connection: Connection, data: unknown): Promise<unknown>;
+  /** Destroys the connection of a spark Primus says has disconnected. */
+  handleDisconnection(spark: object): void;
   sendMessage(
     connection: Connection,
     message: Record<string, unknown>,

@@ -6,7 +6,7 @@ import { chatLog } from "../adapter/chatLog";
 import { chatSettings } from "../adapter/chatSettings";
 import { closeConnection, type ChatTransport } from "../src/chatTransport";
 import { corkForThisTurn } from "../src/corkForThisTurn";
-import type { ClosedReason } from "../src/observability/chatObserver";
+import type { ClosingReason } from "../src/observability/chatObserver";
 import type { RoomMessage } from "../src/roomMessage";
 import { closingPayload } from "../src/roomNotice";
 import { closeIfSlowReader } from "../src/slowReader";
@@ -31,8 +31,8 @@ interface SocketSession {
 type Message = Record<string, unknown>;
 
 /**
- * How long the client of a connection the server closes may go without reading before it is cut off:
- * until then it may read what it was sent, the notice of why, and the goodbye. As `ws` waits for a
+ * How long the client of a connection the server closes has to read what it was sent, the notice of
+ * why and the goodbye, before it is cut off whatever it does meanwhile. As `ws` waits for a
  * websocket's close.
  */
 const closeTimeout = 30_000;
@@ -120,6 +120,7 @@ export class SocketServer extends Server implements ChatTransport {
       chatSettings().maxWriteBuffer,
       chat.observer,
       chatLog,
+      chat.writeBudget,
     );
     if (!slow) this.writeLine(connection, JSON.stringify(message));
   }
@@ -134,10 +135,13 @@ export class SocketServer extends Server implements ChatTransport {
     return socket.destroyed ? 0 : socket.writableLength;
   }
 
-  close(connection: ChatConnection, reason: ClosedReason) {
+  close(connection: ChatConnection, reason: ClosingReason) {
     this.writeLine(connection, JSON.stringify(closingPayload(reason)));
     const { socket } = session(connection);
-    socket.setTimeout(closeTimeout, () => socket.destroy());
+    // A deadline, not an idle timeout: a client that goes on sending must not keep the socket open.
+    const cutOff = setTimeout(() => socket.destroy(), closeTimeout);
+    cutOff.unref();
+    socket.once("close", () => clearTimeout(cutOff));
     closeConnection(connection);
   }
 

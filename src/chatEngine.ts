@@ -12,6 +12,7 @@ import { chatErrors } from "./errors";
 import { countRefusal } from "./observability/countRefusal";
 import type { ChatKeys } from "./keys";
 import type { ChatMiddleware } from "./middleware";
+import type { NodeWriteBudget } from "./nodeWriteBudget";
 import type { ChatObserver } from "./observability/chatObserver";
 import type { RoomPresenceStatus } from "./presence";
 import type { HistoryPage, HistoryQuery } from "./roomHistory";
@@ -39,6 +40,8 @@ export class ChatEngine implements ChatHooks {
   readonly nodeId: string;
   /** What the engine tells of its work (the metrics, when they are on). */
   readonly observer: ChatObserver;
+  /** The bound on what this node's connections hold unsent together; servers count their own answers in it. */
+  readonly writeBudget: NodeWriteBudget;
   private readonly parts: ChatParts;
 
   constructor(private readonly options: ChatEngineOptions) {
@@ -46,6 +49,7 @@ export class ChatEngine implements ChatHooks {
     this.nodeId = this.parts.nodeId;
     this.keys = this.parts.keys;
     this.observer = this.parts.observer;
+    this.writeBudget = this.parts.writeBudget;
     this.parts.cluster.listen();
   }
 

@@ -10,6 +10,7 @@ import { Membership } from "./membership";
 import { MembershipRestore } from "./membershipRestore";
 import { ChatMiddlewareStack } from "./middleware";
 import { NodeLiveness } from "./nodeLiveness";
+import { NodeWriteBudget } from "./nodeWriteBudget";
 import { NodeSupervisor } from "./nodeSupervisor";
 import {
   silentObserver,
@@ -98,18 +99,27 @@ function nodeParts(options: ChatEngineOptions) {
   const nodeId = `${options.serverId}#${randomBytes(4).toString("hex")}`;
   const observer = options.observer ?? silentObserver;
   const keys = new ChatKeys(config.keyPrefix);
+  const index = new LocalRoomIndex();
+  const transports = options.transports ?? new ChatTransports();
   defineChatScripts(redis.publisher);
   return {
     nodeId,
     observer,
     keys,
-    index: new LocalRoomIndex(),
+    index,
+    transports,
+    writeBudget: new NodeWriteBudget({
+      connections: () => index.connections(),
+      transports,
+      config,
+      observer,
+      log,
+    }),
     traffic: new RoomTraffic(),
     store: new RoomStore(redis.client, keys),
     history: new RoomHistory(redis.publisher, keys, config.history),
     liveness: new NodeLiveness(redis.client, keys, nodeId, config.nodeTimeout),
     middleware: new ChatMiddlewareStack(options.defaultMiddlewarePriority),
-    transports: options.transports ?? new ChatTransports(),
     availability: new ChatAvailability(
       [redis.client, redis.publisher, redis.subscriber],
       observer,
@@ -124,7 +134,16 @@ type NodeParts = ReturnType<typeof nodeParts>;
 function messagingParts(
   options: ChatEngineOptions,
   hooks: ChatHooks,
-  { nodeId, keys, index, middleware, transports, store, observer }: NodeParts,
+  {
+    nodeId,
+    keys,
+    index,
+    middleware,
+    transports,
+    store,
+    observer,
+    writeBudget,
+  }: NodeParts,
 ) {
   const { config, redis, log } = options;
   const { publisher, subscriber } = redis;
@@ -142,6 +161,7 @@ function messagingParts(
     middleware,
     transports,
     config,
+    writeBudget,
     log,
     observer,
   });

@@ -1,5 +1,6 @@
 import type { ClusterNode, ClusterOptions } from "ioredis";
 import type { Registry } from "prom-client";
+import { getHeapStatistics } from "v8";
 
 /** How to build one Redis connection, the shape actionhero's `config.redis` uses. */
 export interface RedisConnectionConfig {
@@ -42,6 +43,14 @@ export type ChatConfig = {
   maxRoomsPerConnection: number;
   /** Bytes of unsent output a connection (socket or websocket) may have; past it the connection is closed. */
   maxWriteBuffer: number;
+  /**
+   * Bytes of unsent output all the connections in rooms on this node may hold together; past it the
+   * node closes those holding the most until it holds 90% of this. Default: a quarter of V8's heap
+   * limit. Unsent output is not all in the heap (websocket frames are Buffers, a write under way is
+   * copied out of it, and a room message waiting for many members is held once), but the heap limit
+   * is the memory the operator gave the process.
+   */
+  maxNodeWriteBuffer: number;
   /** Requests of one connection under way at once; past it the server stops reading from the connection until some are answered. */
   maxPendingRequests: number;
   /** Messages a room may have waiting for its `say` middleware on one node; past it the room's messages are refused (`ROOM_BUSY`). */
@@ -90,6 +99,8 @@ export const defaultChatConfig: ChatConfig = {
   sayBurst: 200,
   maxRoomsPerConnection: 100,
   maxWriteBuffer: 1024 * 1024,
+  // The heap limit is fixed for the life of the process: read once.
+  maxNodeWriteBuffer: Math.floor(getHeapStatistics().heap_size_limit / 4),
   maxPendingRequests: 32,
   maxRoomQueue: 1000,
   maxRequestDepth: 32,

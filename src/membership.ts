@@ -9,6 +9,7 @@ import type { UnwrittenChanges } from "./outageLedger";
 import type { RoomPresence } from "./presence";
 import { reapedConnection } from "./reapedConnection";
 import { CatchUp } from "./catchUp";
+import { LeaveBatch } from "./leaveBatch";
 import type { RoomDelivery } from "./roomDelivery";
 import type { RoomHistory } from "./roomHistory";
 import { parseDetails, type RemovedMember, type RoomStore } from "./roomStore";
@@ -47,8 +48,12 @@ export interface MembershipParts {
  */
 export class Membership {
   private readonly queue = new SerialQueue();
+  /** Leaves of many connections in one turn go to Redis together, one call per room. */
+  private readonly leaves: LeaveBatch;
 
-  constructor(private readonly parts: MembershipParts) {}
+  constructor(private readonly parts: MembershipParts) {
+    this.leaves = new LeaveBatch(parts.store);
+  }
 
   /** True if added, false if it was already a member. */
   join(connection: ChatConnection, room: string): Promise<boolean> {
@@ -254,19 +259,20 @@ export class Membership {
     connection: ChatConnection,
     rooms: readonly string[],
   ) {
-    const { index, store } = this.parts;
+    const { index, availability } = this.parts;
     const details = rooms.map((room) => index.members(room)?.get(connection));
     const emptied = rooms.filter((room) =>
       this.removeLocally(connection, room),
+    );
+    // Not queued while Redis is unreachable: the restore tells it, and then announces the leave.
+    const stored = rooms.map(async (room) =>
+      availability.guard(() => this.leaves.leave(room, connection.id)),
     );
     const leaving = rooms.map(async (room, position) => {
       const member = details[position];
       let presenceLeft: string | null;
       try {
-        // Not queued while Redis is unreachable: the restore tells it, and then announces the leave.
-        ({ presenceLeft } = await this.parts.availability.guard(() =>
-          store.leave(room, connection.id),
-        ));
+        ({ presenceLeft } = await stored[position]);
       } catch (error) {
         // A member whose join Redis never answered was never announced, so its leave is not either.
         if (member && member.generation !== "")
@@ -281,9 +287,12 @@ export class Membership {
           { id: connection.id, details: member.details, presenceLeft },
         ]);
     });
-    // Sent after the leaves, so a node that dies in between still has these rooms noted.
-    const releasing = emptied.map((room) => this.release(room));
-    const outcomes = await Promise.allSettled([...leaving, ...releasing]);
+    // Once Redis has answered the leaves (sent at the end of the turn), so that a node that dies in
+    // between still has these rooms noted.
+    const releasing = Promise.allSettled(stored).then(() =>
+      Promise.all(emptied.map((room) => this.release(room))),
+    );
+    const outcomes = await Promise.allSettled([...leaving, releasing]);
     const failure = outcomes.find((outcome) => outcome.status === "rejected");
     if (failure) {
       this.parts.unwritten.noteUnwritten();

@@ -2,6 +2,7 @@ import type { ChatConfig } from "./config";
 import type { LocalMember, LocalRoomIndex } from "./localRoomIndex";
 import { isPresenceJson } from "./presence";
 import type { ChatMiddlewareStack } from "./middleware";
+import type { NodeWriteBudget } from "./nodeWriteBudget";
 import type { ChatObserver } from "./observability/chatObserver";
 import { trace } from "./observability/trace";
 import type { ChatTransports } from "./chatTransport";
@@ -17,13 +18,16 @@ export interface RoomDeliveryParts {
   transports: ChatTransports;
   /** Read at each message, so that a changed setting applies at once. */
   config: Pick<ChatConfig, "maxRoomQueue" | "maxWriteBuffer">;
+  /** What the members hold unsent together, bounded for the node. */
+  writeBudget: NodeWriteBudget;
   log: ChatLogger;
   observer: ChatObserver;
 }
 
 /**
  * Hands a room's incoming messages to this node's members of that room, and to no other connection,
- * each through the transport of its server; a member that does not read is closed instead.
+ * each through the transport of its server; a member that does not read, or holds the most when the
+ * node holds too much, is closed instead.
  */
 export class RoomDelivery {
   /** With `say` middleware (which may be async), a room's messages still arrive in the order sent. */
@@ -178,6 +182,7 @@ export class RoomDelivery {
           this.parts.config.maxWriteBuffer,
           this.parts.observer,
           this.parts.log,
+          this.parts.writeBudget,
         )
       )
         return;

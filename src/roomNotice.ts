@@ -1,4 +1,4 @@
-import type { ClosedReason } from "./observability/chatObserver";
+import type { ClosingReason } from "./observability/chatObserver";
 import type { MessagePayload } from "./types";
 
 /** Why the server took a member out of a room: the `notice` of the message it is sent. */
@@ -54,17 +54,19 @@ export interface ClosingPayload {
   context: "api";
   sentAt: number;
   notice: "connectionClosed";
-  reason: ClosedReason;
+  reason: ClosingReason;
 }
 
-const closingTexts: Record<ClosedReason, string> = {
+const closingTexts: Record<ClosingReason, string> = {
   flood: "connection closed: it went on saying far past the rate limit",
   slow_reader:
     "connection closed: more than maxWriteBuffer bytes sent to it waited unread",
+  node_write_budget:
+    "connection closed: the server held more unsent output than its budget, and this connection held among the most of it",
 };
 
 /** What a connection is sent just before the plugin closes it: `reason` says why, for programs. */
-export function closingPayload(reason: ClosedReason): ClosingPayload {
+export function closingPayload(reason: ClosingReason): ClosingPayload {
   return {
     message: closingTexts[reason],
     from: "0",

@@ -17,6 +17,18 @@ export interface RemovedMember extends StoredMember {
   presenceLeft: string | null;
 }
 
+/** Whether a connection was a member, and its presence key if it was the key's last connection in the room. */
+export interface LeaveOutcome {
+  removed: boolean;
+  presenceLeft: string | null;
+}
+
+/**
+ * The most members one leave script removes: its reply is built by one `unpack`, which Redis bounds
+ * (8000 values, two per member), and a short script keeps Redis answering its other clients.
+ */
+const leavesPerCall = 1000;
+
 /** A member this node holds, as it restores it: joined under `generation` of its room, present as `presenceKey`. */
 export interface HeldMember extends StoredMember {
   generation: string;
@@ -83,16 +95,36 @@ export class RoomStore {
     return { outcome, generation, presenceJoined: first === 1 };
   }
 
-  /** Whether it was a member, and its presence key if it was the key's last connection in the room. */
-  async leave(
+  /** One connection leaves a room. */
+  async leave(room: string, connectionId: string): Promise<LeaveOutcome> {
+    const [outcome] = await this.leaveMany(room, [connectionId]);
+    return outcome;
+  }
+
+  /**
+   * Many connections leave a room, one after another: one script call for up to `leavesPerCall` of
+   * them. Their outcomes, in the order of `connectionIds`.
+   */
+  async leaveMany(
     room: string,
-    connectionId: string,
-  ): Promise<{ removed: boolean; presenceLeft: string | null }> {
-    const [removed, presenceLeft] = await this.redis.ahChatLeave(
-      ...this.memberKeys(room),
-      connectionId,
-    );
-    return { removed: removed === 1, presenceLeft: presenceLeft || null };
+    connectionIds: readonly string[],
+  ): Promise<LeaveOutcome[]> {
+    const calls: Promise<(number | string)[]>[] = [];
+    for (let i = 0; i < connectionIds.length; i += leavesPerCall)
+      calls.push(
+        this.redis.ahChatLeave(
+          ...this.memberKeys(room),
+          ...connectionIds.slice(i, i + leavesPerCall),
+        ),
+      );
+    const flat = (await Promise.all(calls)).flat();
+    const outcomes: LeaveOutcome[] = [];
+    for (let i = 0; i < flat.length; i += 2)
+      outcomes.push({
+        removed: flat[i] === 1,
+        presenceLeft: String(flat[i + 1]) || null,
+      });
+    return outcomes;
   }
 
   /** How many connections a presence key has in the room. */

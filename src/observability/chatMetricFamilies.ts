@@ -160,7 +160,7 @@ export function chatMetricFamilies(counts: ScrapedCounts) {
     ),
     closed: counter(
       "connections_closed_total",
-      "Connections the plugin closed, by reason: flood (went on saying past the rate limit), slow_reader (unsent output past maxWriteBuffer).",
+      "Connections the plugin closed, by reason: flood (went on saying past the rate limit), slow_reader (unsent output past maxWriteBuffer), node_write_budget (among those holding the most when the node's unsent output passed maxNodeWriteBuffer), frame_too_large (a websocket frame past maxLength).",
       ["reason"],
     ),
     dropped: counter(

@@ -1,5 +1,9 @@
 /** Why the plugin closed a connection. */
-export type ClosedReason = "flood" | "slow_reader";
+export type ClosedReason =
+  "flood" | "slow_reader" | "node_write_budget" | "frame_too_large";
+
+/** Why the plugin closes a connection itself, telling it first (`ws` closes one for a frame too large). */
+export type ClosingReason = Exclude<ClosedReason, "frame_too_large">;
 
 /** What a refusal refused: a message (`say`, `broadcast`) or a join (`roomAdd`, `addMember`). */
 export type RefusedRequest = "say" | "join";

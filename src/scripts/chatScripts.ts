@@ -23,8 +23,8 @@ declare module "ioredis" {
       holdersKey: string,
       presenceKey: string,
       presenceKeysKey: string,
-      connectionId: string,
-    ): Result<[number, string], Context>;
+      ...connectionIds: string[]
+    ): Result<(number | string)[], Context>;
     ahChatDestroy(
       roomKey: string,
       membersKey: string,
