@@ -172,7 +172,6 @@ export class RoomDelivery {
   }
 
   private send(connection: ChatConnection, message: RoomMessage) {
-    this.parts.observer.delivered();
     const transport = this.parts.transports.for(connection);
     try {
       if (
@@ -186,6 +185,8 @@ export class RoomDelivery {
         )
       )
         return;
+      // Counted once handed to the transport: a member closed instead was not delivered to.
+      this.parts.observer.delivered();
       const sending = transport.write(connection, message);
       if (sending instanceof Promise)
         sending.catch((error) => this.logSendFailure(connection, error));

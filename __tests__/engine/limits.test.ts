@@ -150,12 +150,14 @@ describeOnEachRedis("limits", ({ newRedis }) => {
         slow.has(connection.id) ? 1025 : 0,
     });
     const closed: ClosedReason[] = [];
+    let deliveries = 0;
     const node = await start(redis, "node-a", {
       transports,
       maxWriteBuffer: 1024,
       observer: {
         ...silentObserver,
         connectionClosed: (reason) => closed.push(reason),
+        delivered: () => deliveries++,
       },
     });
     await node.engine.add("lobby");
@@ -175,6 +177,8 @@ describeOnEachRedis("limits", ({ newRedis }) => {
     expect(alice.destroyed).toBe(true);
     expect(alice.heard("lobby", "unread")).toBe(false);
     expect(closed).toEqual(["slow_reader"]);
+    // "read" to both, "unread" to bob alone: what alice was not written is not a delivery.
+    expect(deliveries).toBe(3);
     expect(node.logs).toContain(
       'closing test connection "alice": 1025 bytes wait for it, more than maxWriteBuffer',
     );
