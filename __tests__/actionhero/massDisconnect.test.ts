@@ -3,13 +3,34 @@ import { webUrl } from "../helpers/actionheroApp";
 import { RawWebsocket } from "../helpers/rawWebsocket";
 import type { WebsocketServer } from "../../adapter/websocketServer";
 
-/** Resolves once `done()` holds, checking every few milliseconds. */
-async function until(done: () => boolean | Promise<boolean>, what: string) {
-  const deadline = Date.now() + 60_000;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Resolves once actionhero's websocket server has built `count` more connections. */
+function connectionsBuilt(count: number) {
+  const server = api.servers.servers.websocket as unknown as WebsocketServer;
+  return new Promise<void>((resolve) => {
+    let built = 0;
+    const onConnection = () => {
+      if (++built < count) return;
+      server.off("connection", onConnection);
+      resolve();
+    };
+    server.on("connection", onConnection);
+  });
+}
+
+/** Resolves once each of these connections has been destroyed, its rooms left. */
+function destroyed(connections: readonly Connection[]) {
+  return Promise.all(
+    connections.map(
+      (connection) =>
+        new Promise<void>((resolve) => {
+          const destroy = connection.destroy.bind(connection);
+          connection.destroy = async () => {
+            await destroy();
+            resolve();
+          };
+        }),
+    ),
+  );
 }
 
 function websocketConnections(): Connection[] {
@@ -43,6 +64,7 @@ function countLooksAtSparks(connections: readonly Connection[]) {
  */
 async function looksWhenAllDrop(count: number): Promise<number> {
   const clients: RawWebsocket[] = [];
+  const built = connectionsBuilt(count);
   // In groups, so that the node is not asked for hundreds of handshakes in one turn.
   while (clients.length < count)
     clients.push(
@@ -52,18 +74,16 @@ async function looksWhenAllDrop(count: number): Promise<number> {
         ),
       )),
     );
-  await until(
-    () => websocketConnections().length === count,
-    `${count} websocket connections`,
-  );
-  for (const connection of websocketConnections())
+  await built;
+  const connections = websocketConnections();
+  expect(connections).toHaveLength(count);
+  for (const connection of connections)
     await api.chatRoom.addMember(connection.id, "lobby");
-  const looks = countLooksAtSparks(websocketConnections());
+  const looks = countLooksAtSparks(connections);
+  const allDestroyed = destroyed(connections);
   for (const client of clients) client.end();
-  await until(
-    () => websocketConnections().length === 0,
-    "every connection destroyed",
-  );
+  await allDestroyed;
+  expect(websocketConnections()).toHaveLength(0);
   expect((await api.chatRoom.roomStatus("lobby")).membersCount).toBe(0);
   return looks();
 }

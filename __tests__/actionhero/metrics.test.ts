@@ -1,4 +1,4 @@
-import { api, Process } from "actionhero";
+import { api, Process, type Connection } from "actionhero";
 import { socketPort, webUrl } from "../helpers/actionheroApp";
 import { LineClient } from "../helpers/lineClient";
 import { PrometheusScrape } from "../helpers/prometheusText";
@@ -164,13 +164,20 @@ describe("chat's Prometheus metrics and health on actionhero's web server", () =
         reason: "frame_too_large",
       });
     const before = await closed();
+    const built = new Promise<Connection>((resolve) =>
+      api.servers.servers.websocket.once("connection", resolve),
+    );
     const raw = await RawWebsocket.connect(webUrl());
+    const connection = await built;
+    // Counted as ws reports the frame, before the node destroys the connection.
+    const destroy = connection.destroy.bind(connection);
+    const destroyed = new Promise<void>(
+      (resolve) => (connection.destroy = () => destroy().then(resolve)),
+    );
     raw.writeText(
       `{"event":"say","room":"lobby","message":"${"x".repeat(11 * 1024 * 1024)}"}`,
     );
-    await raw.ended;
-    // The server counts the close once its side of the socket has closed: read until it has.
-    while ((await closed()) === before);
+    await Promise.all([raw.ended, destroyed]);
     expect((await closed()) - before).toBe(1);
   });
 
