@@ -11,7 +11,7 @@ import {
   routeChatVerbs,
 } from "./routeActionheroChat";
 import { countOversizeFrames } from "./oversizeFrames";
-import { corkWebsocketAnswers } from "./websocketAnswers";
+import { batchWebsocketAnswers } from "./websocketAnswers";
 import { destroyDisconnectedSparkDirectly } from "./websocketDisconnection";
 
 type Undo = () => void;
@@ -44,7 +44,7 @@ const patches: readonly ActionheroPatch[] = [
   // Some websocket input stops actionhero's node, and it reads a connection's requests without bound.
   { when: "servers", apply: guardWebsocketInput },
   // Its answers would leave in writes of their own, apart from the room messages of the same turn.
-  { when: "servers", apply: corkWebsocketAnswers },
+  { when: "servers", apply: batchWebsocketAnswers },
   // A websocket closed by ws for a frame too large is closed out of the plugin's sight: it is counted.
   { when: "servers", apply: countOversizeFrames },
   // It finds a disconnected spark's connection by scanning them all: O(N²) when N drop at once.

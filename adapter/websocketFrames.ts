@@ -8,13 +8,22 @@ export interface WsSocket {
   _socket?: Socket;
   /** The extensions negotiated with the client (`permessage-deflate` is the one `ws` has). */
   _extensions?: Record<string, unknown>;
-  _sender?: {
-    /** 0 while it sends frames as they come (not compressing one, nothing queued). */
-    _state?: number;
-    _queue?: unknown[];
-    /** False while a fragmented message is half sent. */
-    _firstFragment?: boolean;
-  };
+  _sender?: WsSender;
+}
+
+/** What the plugin reads and sets of a `ws` WebSocket's sender. */
+export interface WsSender {
+  _socket: Socket;
+  /** 0 while it sends frames as they come (not compressing one, nothing queued). */
+  _state?: number;
+  _queue?: unknown[];
+  /** False while a fragmented message is half sent. */
+  _firstFragment?: boolean;
+  /** Writes one frame, its header and payload apart or together, to its socket. */
+  sendFrame?(
+    list: (Buffer | string)[],
+    callback?: (error?: Error | null) => void,
+  ): void;
 }
 
 const open = 1;

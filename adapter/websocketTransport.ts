@@ -1,6 +1,6 @@
-import { corkForThisTurn } from "../src/corkForThisTurn";
 import { sendMessageTransport, type ChatTransport } from "../src/chatTransport";
 import type { RoomMessage } from "../src/roomMessage";
+import { heldInTurn, writeInTurn } from "../src/turnBatch";
 import type { ChatConnection } from "../src/types";
 import { frameWriter, textFrame, type WsSocket } from "./websocketFrames";
 
@@ -34,13 +34,14 @@ export const websocketTransport: ChatTransport = {
     const tcpSocket = frameWriter(spark.socket);
     if (!tcpSocket)
       return void spark.emit("outgoing::data", escapeLineSeparators(message));
-    corkForThisTurn(tcpSocket);
-    tcpSocket.write(frameOf(message));
+    writeInTurn(tcpSocket, frameOf(message));
   },
   unsentBytes(connection) {
     const spark = websocketSpark(connection);
     if (!spark || spark.readyState === sparkClosed) return 0;
-    return spark.socket?.bufferedAmount ?? 0;
+    const ws = spark.socket;
+    if (!ws) return 0;
+    return (ws.bufferedAmount ?? 0) + (ws._socket ? heldInTurn(ws._socket) : 0);
   },
   close: sendMessageTransport.close,
 };

@@ -5,7 +5,6 @@ import { chat } from "../adapter/actionheroChat";
 import { chatLog } from "../adapter/chatLog";
 import { chatSettings } from "../adapter/chatSettings";
 import { closeConnection, type ChatTransport } from "../src/chatTransport";
-import { corkForThisTurn } from "../src/corkForThisTurn";
 import type { ClosingReason } from "../src/observability/chatObserver";
 import type { RoomMessage } from "../src/roomMessage";
 import { closingPayload } from "../src/roomNotice";
@@ -18,6 +17,7 @@ import {
   type SocketRequest,
 } from "../socketProtocol/parseRequest";
 import { SerialQueue } from "../src/serialQueue";
+import { flushTurn, heldInTurn, writeInTurn } from "../src/turnBatch";
 import { InboundRequests } from "../src/inboundRequests";
 import type { SocketServerConfig } from "../socketProtocol/socketConfig";
 
@@ -132,7 +132,7 @@ export class SocketServer extends Server implements ChatTransport {
 
   unsentBytes(connection: ChatConnection) {
     const { socket } = session(connection);
-    return socket.destroyed ? 0 : socket.writableLength;
+    return socket.destroyed ? 0 : socket.writableLength + heldInTurn(socket);
   }
 
   close(connection: ChatConnection, reason: ClosingReason) {
@@ -145,12 +145,11 @@ export class SocketServer extends Server implements ChatTransport {
     closeConnection(connection);
   }
 
-  /** Writes one message that is JSON already, corked with the others of this turn. */
+  /** Writes one message that is JSON already, in one write with the others of this turn. */
   private writeLine(connection: ChatConnection, json: string) {
     const { socket } = session(connection);
     if (socket.destroyed || !socket.writable) return;
-    corkForThisTurn(socket);
-    socket.write(json + "\r\n");
+    writeInTurn(socket, json + "\r\n");
   }
 
   async sendFile(connection: Connection) {
@@ -162,6 +161,8 @@ export class SocketServer extends Server implements ChatTransport {
   async goodbye(connection: Connection) {
     const { socket } = session(connection);
     if (!socket.writable) return;
+    // What the turn holds for it goes first.
+    flushTurn(socket);
     socket.end(JSON.stringify({ status: "Bye", context: "api" }) + "\r\n");
   }
 

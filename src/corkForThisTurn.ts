@@ -3,18 +3,17 @@ import type { Writable } from "stream";
 let corked = new Set<Writable>();
 
 /**
- * Past this many bytes held for one stream in one turn, what it holds leaves at once: a turn that
- * reads a lot (libuv reads up to 32 × 64 KiB from each ready socket) holds little per connection,
- * and a member that reads as fast as it is sent is never taken for a slow reader.
+ * Past this many bytes held for one stream in one turn, what it holds leaves at once, as a client
+ * socket's batch does (`turnBatch.ts`).
  */
 const flushAt = 64 * 1024;
 
 /**
  * Holds a stream's writes until this turn of the event loop has handled all the input it found
- * ready (`setImmediate` runs after the poll phase), so that everything a connection is sent in one
- * turn leaves in one system call, not one per message: the messages of every Redis reply read in
- * the turn, and the answers to the requests it finished. The plugin's sockets do not wait for more
- * (no Nagle): this is their only batching, and it never holds data past the turn.
+ * ready (`setImmediate` runs after the poll phase), so that everything written to it in one turn
+ * leaves in one system call. For the streams the plugin does not write itself, Redis connections,
+ * whose commands ioredis writes: Node's cork is the one way to hold them. It never holds data past
+ * the turn.
  */
 export function corkForThisTurn(stream: Writable) {
   if (corked.has(stream)) {

@@ -4,6 +4,12 @@ import { defaultChatConfig } from "../../src";
 import { webUrl } from "../helpers/actionheroApp";
 import { WebsocketTestClient } from "../helpers/websocketClient";
 import { countWrites } from "../helpers/socketWrites";
+import { RawWebsocket } from "../helpers/rawWebsocket";
+import { RoomMessage } from "../../src/roomMessage";
+
+/** The websocket transport as the node runs it (from dist/), writing to the node's batches of the turn. */
+const { websocketTransport } =
+  require("../../dist/adapter/websocketTransport") as typeof import("../../adapter/websocketTransport");
 
 /** The node's TCP socket of a websocket client: its Primus spark's `ws` WebSocket's socket. */
 function serverSocketOf(client: WebsocketTestClient): Socket {
@@ -282,6 +288,51 @@ describe("websocket clients", () => {
       "a message",
       "another answer",
     ]);
+  });
+
+  test("room messages, answers and Primus' pings sent to a connection in one turn leave in one write, in the order sent", async () => {
+    const raw = await RawWebsocket.connect(webUrl());
+    try {
+      raw.write({ event: "detailsView", messageId: 1 });
+      const details = await raw.waitFor((message) => message.messageId === 1);
+      const connection = api.connections.connections[details.data.id];
+      const spark = connection.rawConnection as {
+        heartbeat(): void;
+        socket: { _socket: Socket };
+      };
+      const roomMessage = (message: string) =>
+        RoomMessage.fromPayload({
+          context: "user",
+          room: "lobby",
+          from: "0",
+          message,
+          sentAt: 1,
+        });
+      const writes = countWrites(spark.socket._socket);
+      try {
+        // One turn: each await below waits only for promises already settled.
+        websocketTransport.write(connection, roomMessage("first"));
+        await connection.sendMessage({
+          context: "response",
+          note: "an answer",
+        });
+        spark.heartbeat();
+        websocketTransport.write(connection, roomMessage("last"));
+        await raw.waitFor((message) => message.message === "last");
+        expect(writes.count).toBe(1);
+      } finally {
+        writes.restore();
+      }
+      const lastFour = raw.frames.slice(-4).map((frame) => JSON.parse(frame));
+      expect(lastFour).toEqual([
+        expect.objectContaining({ message: "first" }),
+        expect.objectContaining({ note: "an answer" }),
+        expect.stringMatching(/^primus::ping::\d+$/),
+        expect.objectContaining({ message: "last" }),
+      ]);
+    } finally {
+      raw.end();
+    }
   });
 
   test("room messages of every websocket frame length (under 126 bytes, under 64 KiB, more) arrive intact", async () => {

@@ -8,6 +8,7 @@ interface PrimusClient extends EventEmitter {
   /** The `ws` socket underneath, and its TCP socket. */
   socket?: {
     send(text: string): void;
+    on(event: "message", listener: (data: Buffer) => void): void;
     _socket?: { pause(): void; resume(): void; destroy(): void };
   };
 }
@@ -17,6 +18,8 @@ type Message = Record<string, any>;
 /** A websocket client below actionhero's: it sends any value, or any text, as one frame. */
 export class RawWebsocket {
   readonly received: Message[] = [];
+  /** Every text frame the server sent, as sent, Primus' own (its pings) included. */
+  readonly frames: string[] = [];
   /** Resolves when the connection closes, whichever side closes it. */
   readonly ended: Promise<void>;
   private readonly events = new EventEmitter();
@@ -36,7 +39,12 @@ export class RawWebsocket {
     const primus = new PrimusSocket(url, options) as unknown as PrimusClient;
     const socket = new RawWebsocket(primus);
     await new Promise<void>((resolve, reject) => {
-      primus.once("open", () => resolve());
+      primus.once("open", () => {
+        primus.socket?.on("message", (data) =>
+          socket.frames.push(String(data)),
+        );
+        resolve();
+      });
       primus.once("error", reject);
     });
     return socket;
