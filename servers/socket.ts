@@ -122,12 +122,12 @@ export class SocketServer extends Server implements ChatTransport {
       chatLog,
       chat.writeBudget,
     );
-    if (!slow) this.writeLine(connection, JSON.stringify(message));
+    if (!slow) this.writeLine(connection, JSON.stringify(message) + "\r\n");
   }
 
-  /** Writes a room message as the JSON the node holds: serialized once per node, not per member. */
+  /** Writes a room message as the line the node holds: serialized and encoded once per node, not per member. */
   write(connection: ChatConnection, message: RoomMessage) {
-    this.writeLine(connection, message.json);
+    this.writeLine(connection, lineOf(message));
   }
 
   unsentBytes(connection: ChatConnection) {
@@ -136,7 +136,7 @@ export class SocketServer extends Server implements ChatTransport {
   }
 
   close(connection: ChatConnection, reason: ClosingReason) {
-    this.writeLine(connection, JSON.stringify(closingPayload(reason)));
+    this.writeLine(connection, JSON.stringify(closingPayload(reason)) + "\r\n");
     const { socket } = session(connection);
     // A deadline, not an idle timeout: a client that goes on sending must not keep the socket open.
     const cutOff = setTimeout(() => socket.destroy(), closeTimeout);
@@ -145,11 +145,11 @@ export class SocketServer extends Server implements ChatTransport {
     closeConnection(connection);
   }
 
-  /** Writes one message that is JSON already, in one write with the others of this turn. */
-  private writeLine(connection: ChatConnection, json: string) {
+  /** Writes one line, its end included, in one write with the others of this turn. */
+  private writeLine(connection: ChatConnection, line: string | Buffer) {
     const { socket } = session(connection);
     if (socket.destroyed || !socket.writable) return;
-    writeInTurn(socket, json + "\r\n");
+    writeInTurn(socket, line);
   }
 
   async sendFile(connection: Connection) {
@@ -281,6 +281,18 @@ export class SocketServer extends Server implements ChatTransport {
     this.processAction(connection);
     connection.params = connectionParams;
   }
+}
+
+const lines = new WeakMap<RoomMessage, Buffer>();
+
+/** A room message's line in UTF-8, encoded once however many socket members receive it. */
+function lineOf(message: RoomMessage) {
+  let line = lines.get(message);
+  if (line === undefined) {
+    line = Buffer.from(message.json + "\r\n");
+    lines.set(message, line);
+  }
+  return line;
 }
 
 function session(connection: ChatConnection): SocketSession {

@@ -4,13 +4,18 @@ import { trace } from "./observability/trace";
 type Chunk = Buffer | string;
 type WriteCallback = (error?: Error | null) => void;
 
-/** What one client socket has been sent in this turn, not yet written. */
+/**
+ * What one client socket has been sent in this turn, not yet written. Most sockets are sent one chunk
+ * a turn: it is kept apart, so that a batch of one allocates nothing.
+ */
 interface TurnBatch {
-  chunks: Chunk[];
+  first: Chunk | undefined;
+  /** The chunks after the first, if any. */
+  more: Chunk[] | undefined;
   /** Their length as Node counts a socket's buffered output: bytes of a buffer, characters of a string. */
   length: number;
   /** Of writes that want to know when they are done: called once the batch is written. */
-  callbacks: WriteCallback[];
+  callbacks: WriteCallback[] | undefined;
 }
 
 const turnBatch = Symbol("turnBatch");
@@ -42,14 +47,19 @@ export function writeInTurn(
   const batched = socket as BatchedSocket;
   let batch = batched[turnBatch];
   if (batch === undefined)
-    batch = batched[turnBatch] = { chunks: [], length: 0, callbacks: [] };
-  if (batch.chunks.length === 0) {
+    batch = batched[turnBatch] = {
+      first: undefined,
+      more: undefined,
+      length: 0,
+      callbacks: undefined,
+    };
+  if (batch.first === undefined) {
     if (due.length === 0) setImmediate(writeDueBatches);
     due.push(batched);
-  }
-  batch.chunks.push(chunk);
+    batch.first = chunk;
+  } else (batch.more ??= []).push(chunk);
   batch.length += chunk.length;
-  if (callback) batch.callbacks.push(callback);
+  if (callback) (batch.callbacks ??= []).push(callback);
   if (batch.length >= flushAt) flushTurn(socket);
 }
 
@@ -61,12 +71,11 @@ export function heldInTurn(socket: Socket): number {
 /** Writes the socket's batch now: before what must follow it, such as the end of the stream. */
 export function flushTurn(socket: Socket) {
   const batch = (socket as BatchedSocket)[turnBatch];
-  if (batch === undefined || batch.chunks.length === 0) return;
-  const data = joined(batch.chunks);
+  if (batch === undefined || batch.first === undefined) return;
+  const data = batch.more ? joined(batch.first, batch.more) : batch.first;
   const done = whenWritten(batch.callbacks);
-  batch.chunks.length = 0;
+  batch.first = batch.more = batch.callbacks = undefined;
   batch.length = 0;
-  if (batch.callbacks.length > 0) batch.callbacks = [];
   if (socket.destroyed || !socket.writable) {
     trace.deliver("a closed socket's batch of this turn is dropped");
     if (done) process.nextTick(done, new Error("the socket is closed"));
@@ -88,19 +97,22 @@ function writeDueBatches() {
   }
 }
 
-function joined(chunks: Chunk[]): Chunk {
-  if (chunks.length === 1) return chunks[0];
-  if (chunks.every((chunk) => typeof chunk === "string"))
-    return chunks.join("");
-  return Buffer.concat(
-    chunks.map((chunk) =>
-      typeof chunk === "string" ? Buffer.from(chunk) : chunk,
-    ),
+function joined(first: Chunk, more: Chunk[]): Chunk {
+  if (
+    typeof first === "string" &&
+    more.every((chunk) => typeof chunk === "string")
+  )
+    return first + more.join("");
+  const buffers = [first, ...more].map((chunk) =>
+    typeof chunk === "string" ? Buffer.from(chunk) : chunk,
   );
+  return Buffer.concat(buffers);
 }
 
-function whenWritten(callbacks: WriteCallback[]): WriteCallback | undefined {
-  if (callbacks.length <= 1) return callbacks[0];
+function whenWritten(
+  callbacks: WriteCallback[] | undefined,
+): WriteCallback | undefined {
+  if (callbacks === undefined || callbacks.length === 1) return callbacks?.[0];
   return (error) => {
     for (const callback of callbacks) callback(error);
   };
