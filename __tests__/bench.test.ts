@@ -80,3 +80,33 @@ test("npm run bench counts every delivery: a tiny run of every system and mode d
     expect(Number(row["writes/delivery"])).toBeGreaterThan(0);
   }
 }, 120_000);
+
+test("npm run bench -- --modes scale: a tiny run joins, delivers, drops and stops every client, and the node still chats", async () => {
+  const clients = 20;
+  const { stdout } = await run(
+    process.execPath,
+    [
+      path.join(__dirname, "..", "bench", "index.js"),
+      ...["--clients", String(clients), "--room-size", "5", "--rate", "40"],
+      ...["--warmup", "0.5", "--duration", "1"],
+      ...["--systems", "websocket,tcp", "--modes", "scale"],
+      ...["--format", "json"],
+    ],
+    { encoding: "utf8" },
+  );
+  const { rows } = JSON.parse(stdout) as { rows: BenchRow[] };
+  expect(rows.map(({ system }) => system)).toEqual(["websocket", "tcp"]);
+  for (const row of rows) {
+    expect(row).toMatchObject({
+      "joins refused": 0,
+      "joins unanswered": 0,
+      dropped: 0,
+      lost: 0,
+      leaves: clients,
+      "chats after": "yes",
+      "members after stop": 0,
+    });
+    expect(row["deliveries/s"]).toBeGreaterThan(0);
+    expect(Number(row["join storm s"])).toBeGreaterThan(0);
+  }
+}, 120_000);

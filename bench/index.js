@@ -4,6 +4,7 @@
 //
 //   npm run bench -- --clients 2000 --room-size 10 --rate 2000 --duration 10 --warmup 3
 //                    --systems baseline,websocket,tcp --modes rate,saturated --window 4 --history 0 --nodes 1
+//                    (--modes scale: one node holding all --clients, see scale.js)
 //                    --redis server (or cluster: a Redis Cluster of 3 masters; memory: ioredis-mock in the node)
 //                    --format table (or json) --profile DIR (CPU profiles of the servers over the measured window)
 //                    --metrics on (or off: chat counts nothing; both: each chat system with metrics on, then off)
@@ -13,6 +14,7 @@ const net = require("net");
 const path = require("path");
 const { startRedis } = require("./redis");
 const { topSelfTime } = require("./profile");
+const { scale } = require("./scale");
 
 function parseOptions(argv) {
   const options = {
@@ -51,7 +53,35 @@ function parseOptions(argv) {
     throw new Error(`--metrics is on, off or both, not ${options.metrics}`);
   if (!["table", "json"].includes(options.format))
     throw new Error(`--format is table or json, not ${options.format}`);
+  if (options.modes.split(",").includes("scale")) {
+    if (options.systems.split(",").includes("baseline"))
+      throw new Error(
+        "--modes scale measures the plugin's node: leave baseline out of --systems",
+      );
+    if (options.nodes > 1 || options.redis === "memory")
+      throw new Error(
+        "--modes scale is one node, and counts the members in a Redis of its own: --nodes 1, --redis server or cluster",
+      );
+  }
   return options;
+}
+
+/**
+ * Fails early when a process could not hold every client's socket (the server of the scale mode, or
+ * the one load generator of the others), plus about 200 files of its own: forked, they inherit the
+ * limit of this process.
+ */
+function checkOpenFiles({ clients, roomSize }) {
+  const [, soft, hard] = /Max open files\s+(\S+)\s+(\S+)/.exec(
+    fs.readFileSync("/proc/self/limits", "utf8"),
+  );
+  const need = clients + 200;
+  if (Number(soft) < need)
+    throw new Error(
+      `--clients ${clients} needs about ${need} open files in one process, but the limit is ${soft} ("Max open files", hard limit ${hard}). ` +
+        `Raise it before running the bench: \`ulimit -n ${need}\` in this shell (above the hard limit only as root or with CAP_SYS_RESOURCE, e.g. in /etc/security/limits.conf), ` +
+        `or LimitNOFILE=${need} in a systemd unit; or run at most --clients ${Math.floor((Number(soft) - 200) / roomSize) * roomSize}.`,
+    );
 }
 
 /** Ports handed out so far: the system may offer a port again as soon as it is closed. */
@@ -109,22 +139,32 @@ function rss(pid) {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
+/** The first message of `child` that `predicate` accepts; its listeners go once it is settled. */
 const once = (child, predicate) =>
   new Promise((resolve, reject) => {
-    const listener = (message) => {
-      if (message && message.error) reject(new Error(message.error));
-      else if (predicate(message)) {
-        child.off("message", listener);
-        resolve(message);
-      }
+    const settle = (finish, value) => {
+      child.off("message", listener);
+      child.off("exit", exited);
+      finish(value);
     };
+    const listener = (message) => {
+      if (message && message.error) settle(reject, new Error(message.error));
+      else if (predicate(message)) settle(resolve, message);
+    };
+    const exited = (code) =>
+      settle(reject, new Error(`a bench process exited (${code})`));
     child.on("message", listener);
-    child.once("exit", (code) =>
-      reject(new Error(`a bench process exited (${code})`)),
-    );
+    child.on("exit", exited);
   });
 
-async function startServer(system, redisEnv, rooms, history, metrics) {
+async function startServer(
+  system,
+  redisEnv,
+  rooms,
+  history,
+  metrics,
+  countLeaves = false,
+) {
   const port = await freePort();
   const socketPort = await freePort();
   const child = track(
@@ -144,6 +184,7 @@ async function startServer(system, redisEnv, rooms, history, metrics) {
             ACTIONHERO_CONFIG: path.join(__dirname, "app", "config"),
             BENCH_HISTORY_SIZE: String(history),
             BENCH_METRICS: metrics,
+            ...(countLeaves ? { BENCH_COUNT_LEAVES: "true" } : {}),
           },
         }),
   );
@@ -237,13 +278,7 @@ async function run(system, mode, options, redis, metrics) {
       `${system}, ${mode}: top self time over the measured window (${file})\n${topSelfTime(file).join("\n")}`,
     );
   return {
-    system: [
-      system,
-      count > 1 ? `(${count} nodes)` : "",
-      system !== "baseline" && metrics === "off" ? "(metrics off)" : "",
-    ]
-      .filter(Boolean)
-      .join(" "),
+    system: systemLabel(system, count, metrics),
     mode:
       mode === "saturated"
         ? `saturated (window ${options.window})`
@@ -271,6 +306,16 @@ async function run(system, mode, options, redis, metrics) {
   };
 }
 
+/** A system as a row names it: with its number of nodes and its metrics, where they are not the default. */
+const systemLabel = (system, nodes, metrics) =>
+  [
+    system,
+    nodes > 1 ? `(${nodes} nodes)` : "",
+    system !== "baseline" && metrics === "off" ? "(metrics off)" : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+
 /** The metrics settings a system runs with: the baseline has none. */
 function metricsSettings(system, metrics) {
   if (system === "baseline") return ["on"];
@@ -279,25 +324,40 @@ function metricsSettings(system, metrics) {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  checkOpenFiles(options);
   if (options.profile) fs.mkdirSync(options.profile, { recursive: true });
   const redis = await startRedis(options.redis, freePort, track);
   const rows = [];
+  // Apart, for a table of their own: they have other columns.
+  const scaleRows = [];
+  const tools = { startServer, once, track, cpuMicros, rss };
   try {
     for (const mode of options.modes.split(","))
       for (const system of options.systems.split(","))
         for (const metrics of metricsSettings(system, options.metrics)) {
           redis.flush();
-          rows.push(await run(system, mode, options, redis, metrics));
+          if (mode === "scale")
+            scaleRows.push(
+              await scale(
+                { system, label: systemLabel(system, 1, metrics), metrics },
+                options,
+                redis,
+                tools,
+              ),
+            );
+          else rows.push(await run(system, mode, options, redis, metrics));
           console.error(`done: ${system}, ${mode}, metrics ${metrics}`);
         }
   } finally {
     redis.stop();
   }
   const setting = `${options.clients} clients in rooms of ${options.roomSize}, ${options.warmup} s warm-up, ${options.duration} s measured, history ${options.history || "off"}, chat on ${redis.description}`;
-  if (options.format === "json") console.log(JSON.stringify({ setting, rows }));
+  if (options.format === "json")
+    console.log(JSON.stringify({ setting, rows: [...rows, ...scaleRows] }));
   else {
     console.log(setting);
-    console.table(rows);
+    for (const table of [rows, scaleRows])
+      if (table.length > 0) console.table(table);
   }
 }
 

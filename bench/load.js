@@ -5,16 +5,22 @@
 // from the time written into it, and each say answered OK is checked off against its deliveries: one
 // that did not reach every member of its room is lost. Talks to the parent over IPC, and ends itself
 // once it has reported (so that `--cpu-prof` profiles it too).
+//
+// In the scale mode (`scale`: bench/scale.js) it is one of several, holding clients `first` … `first +
+// clients - 1` (whole rooms) from its own `localAddress`, and keeps them between the parent's
+// commands: "join" (connect and join them all), "go" (the load above), "drop" (destroy every socket
+// in one turn); the parent ends it.
 const net = require("net");
 const WebSocket = require("ws");
 const { performance } = require("perf_hooks");
 
-const options = JSON.parse(process.env.BENCH_LOAD);
 const now = () => performance.timeOrigin + performance.now();
 
-/** One connection: websocket (the plugin through Primus, or the baseline) or TCP (the socket server). */
-function connect(index) {
-  const target = options.targets[index % options.targets.length];
+/**
+ * One connection to `target`: websocket (the plugin through Primus, or the baseline) or TCP (the
+ * socket server), from `localAddress` if given (a loopback source address has ~28,000 ephemeral ports).
+ */
+function connect(index, target, localAddress) {
   return new Promise((resolve, reject) => {
     // Each request's messageId: the socket server numbers a connection's requests from 1 itself.
     const client = {
@@ -40,8 +46,9 @@ function connect(index) {
         client.answer(message.replace("primus::ping::", "primus::pong::"));
     };
     if (target.transport === "tcp") {
-      const socket = net.connect(target.port, "127.0.0.1", () =>
-        resolve(client),
+      const socket = net.connect(
+        { port: target.port, host: "127.0.0.1", localAddress },
+        () => resolve(client),
       );
       socket.setNoDelay(true);
       let buffer = "";
@@ -65,7 +72,7 @@ function connect(index) {
       };
       client.close = () => socket.destroy();
     } else {
-      const socket = new WebSocket(target.url);
+      const socket = new WebSocket(target.url, { localAddress });
       socket.on("open", () => resolve(client));
       socket.on("message", (data) => receive(String(data)));
       socket.on("error", reject);
@@ -84,29 +91,88 @@ function connect(index) {
   });
 }
 
-async function main() {
-  const { clients: count, roomSize, rate, window, warmup, duration } = options;
-  const clients = [];
-  for (let start = 0; start < count; start += 100) {
-    const batch = [];
-    for (let i = start; i < Math.min(count, start + 100); i++)
-      batch.push(connect(i));
-    clients.push(...(await Promise.all(batch)));
-  }
-  const roomOf = (client) => `room-${Math.floor(client.index / roomSize)}`;
-  await Promise.all(
-    clients.map(
-      (client) =>
-        new Promise((resolve) => {
-          client.onMessage = (message) =>
-            message.context === "response" &&
-            message.data === true &&
-            resolve();
-          client.roomAdd(roomOf(client));
-        }),
-    ),
-  );
+const roomOf = (index, roomSize) => `room-${Math.floor(index / roomSize)}`;
 
+/** The server's answer to a client's roomAdd: the first response it gets. */
+function roomAdd(client, room) {
+  return new Promise((resolve) => {
+    client.onMessage = (message) =>
+      message.context === "response" && resolve(message);
+    client.roomAdd(room);
+  });
+}
+
+/**
+ * Connects clients `first` … `first + count - 1`, each joining its room once connected, with at most
+ * 100 connecting at a time (more would overflow the server's listen backlog and time the kernel's
+ * SYN retries instead). Gives up once nothing has been heard for 10 s: a client still waiting then,
+ * or whose connection failed, is unanswered.
+ */
+async function joinAll({
+  first = 0,
+  clients: count,
+  roomSize,
+  targets,
+  localAddress,
+}) {
+  const outcome = {
+    clients: [],
+    firstConnectAt: now(),
+    joinedAt: NaN,
+    refused: 0,
+    unanswered: 0,
+    errors: new Set(),
+  };
+  let gaveUp = false;
+  let giveUp;
+  const quiet = new Promise((resolve) => (giveUp = resolve));
+  const timer = setTimeout(() => {
+    gaveUp = true;
+    giveUp();
+  }, 10_000);
+  const join = async (client) => {
+    const answer = await Promise.race([
+      roomAdd(client, roomOf(client.index, roomSize)),
+      quiet,
+    ]);
+    timer.refresh();
+    if (answer === undefined) outcome.unanswered++;
+    else if (answer.error) {
+      outcome.refused++;
+      outcome.errors.add(String(answer.error));
+    } else outcome.joinedAt = now();
+  };
+  const connectOne = (index) =>
+    connect(index, targets[index % targets.length], localAddress).catch(
+      (error) => {
+        outcome.errors.add(String(error));
+      },
+    );
+  const joins = [];
+  let next = first;
+  const connector = async () => {
+    for (let index = next++; index < first + count; index = next++) {
+      const client = gaveUp
+        ? undefined
+        : await Promise.race([connectOne(index), quiet]);
+      if (client === undefined) {
+        outcome.unanswered++;
+        continue;
+      }
+      timer.refresh();
+      outcome.clients.push(client);
+      joins.push(join(client));
+    }
+  };
+  await Promise.all(Array.from({ length: 100 }, connector));
+  await Promise.all(joins);
+  clearTimeout(timer);
+  return outcome;
+}
+
+/** The rate or saturated load on joined clients, over the warm-up and the measured window: its result. */
+async function applyLoad(clients, options) {
+  const { roomSize, rate, window, warmup, duration } = options;
   const senders = clients.filter((client) => client.index % roomSize === 0);
   let phase = "warmup";
   // Nothing counts until the measured window opens.
@@ -145,7 +211,7 @@ async function main() {
       answeredOk = answered;
     }
     const messageId = sender.say(
-      roomOf(sender),
+      roomOf(sender.index, roomSize),
       `${sender.index}:${seq}:${sentAt}`,
     );
     unanswered.get(sender).set(messageId, seq);
@@ -185,9 +251,6 @@ async function main() {
         say(client);
     };
   }
-
-  process.send({ ready: true });
-  await new Promise((resolve) => process.once("message", resolve));
 
   let timer;
   const began = now();
@@ -232,25 +295,62 @@ async function main() {
     latencies[
       Math.min(latencies.length - 1, Math.floor(latencies.length * q))
     ] ?? NaN;
-  const message = {
-    result: {
-      deliveriesPerSecond: delivered / duration,
-      p50: at(0.5),
-      p99: at(0.99),
-      max: latencies[latencies.length - 1] ?? NaN,
-      saidPerSecond: saidInWindow / duration,
-      // A refused say is not expected anywhere.
-      dropped: (saidInWindow - refusedInWindow) * roomSize - deliveredOfWindow,
-      lost,
-      refused,
-      refusals: [...refusals].slice(0, 3),
-      loadCpuShare: (cpu.user + cpu.system) / 1000 / (duration * 1000),
-    },
+  return {
+    deliveriesPerSecond: delivered / duration,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    saidPerSecond: saidInWindow / duration,
+    // A refused say is not expected anywhere.
+    dropped: (saidInWindow - refusedInWindow) * roomSize - deliveredOfWindow,
+    lost,
+    refused,
+    refusals: [...refusals].slice(0, 3),
+    loadCpuShare: (cpu.user + cpu.system) / 1000 / (duration * 1000),
+    // The scale mode's parent merges the load processes' latencies.
+    ...(options.scale ? { latencies } : {}),
   };
-  process.send(message, () => process.exit(0));
+}
+
+/** Scale mode: the clients stay between the parent's commands, until the parent ends this process. */
+function obeyCommands(options) {
+  let clients = [];
+  const commands = {
+    join: async () => {
+      const { clients: joined, errors, ...outcome } = await joinAll(options);
+      clients = joined;
+      process.send({ joined: { ...outcome, errors: [...errors].slice(0, 3) } });
+    },
+    go: async () => process.send({ result: await applyLoad(clients, options) }),
+    // In one turn: the server sees all of this process's connections close at once.
+    drop: async () => clients.forEach((client) => client.close()),
+  };
+  process.on("message", (command) =>
+    commands[command]().catch((error) =>
+      process.send({ error: String(error && error.stack) }),
+    ),
+  );
+  process.send({ ready: true });
+}
+
+async function main() {
+  const options = JSON.parse(process.env.BENCH_LOAD);
+  if (options.scale) return obeyCommands(options);
+  const { clients, refused, unanswered, errors } = await joinAll(options);
+  if (refused + unanswered > 0)
+    throw new Error(
+      `joins: ${refused} refused, ${unanswered} unanswered: ${[...errors].slice(0, 3).join(" | ")}`,
+    );
+  process.send({ ready: true });
+  await new Promise((resolve) => process.once("message", resolve));
+  const result = await applyLoad(clients, options);
+  process.send({ result }, () => process.exit(0));
   for (const client of clients) client.close();
 }
 
-main().catch((error) => {
-  process.send({ error: String(error && error.stack) });
-});
+if (require.main === module)
+  main().catch((error) => {
+    process.send({ error: String(error && error.stack) });
+  });
+
+module.exports = { connect, roomAdd };

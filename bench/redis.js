@@ -6,6 +6,7 @@ const fs = require("fs");
 const net = require("net");
 const os = require("os");
 const path = require("path");
+const Redis = require("ioredis");
 
 /** Starts one redis-server and resolves once it accepts connections. */
 function startServer(port, extraArguments, track) {
@@ -62,6 +63,27 @@ function sampleOutputBuffers(ports) {
   };
 }
 
+/** Chat's members hashes (src/keys.ts, under the default `keyPrefix`): one per room. */
+const membersPattern = "ah-chat:{*}:members";
+const countMembers = `local count = 0
+for _, key in ipairs(redis.call("KEYS", ARGV[1])) do count = count + redis.call("HLEN", key) end
+return count`;
+
+/** `members()` resolves how many members all rooms have on the given servers; `close()` ends it. */
+function memberCounter(ports) {
+  let connections;
+  return {
+    async members() {
+      connections ??= ports.map((port) => new Redis(port, "127.0.0.1"));
+      const counts = await Promise.all(
+        connections.map((redis) => redis.eval(countMembers, 0, membersPattern)),
+      );
+      return counts.reduce((total, count) => total + count, 0);
+    },
+    close: () => connections?.forEach((redis) => redis.disconnect()),
+  };
+}
+
 const redisCli = (port, ...command) =>
   execFileSync("redis-cli", ["-p", String(port), ...command], {
     encoding: "utf8",
@@ -80,6 +102,7 @@ async function startRedis(kind, freePort, track) {
     };
   const port = await freePort();
   const server = await startServer(port, [], track);
+  const counter = memberCounter([port]);
   const single = {
     description: "one redis-server",
     /** The processes of the Redis that chat uses, for its CPU time. */
@@ -87,7 +110,11 @@ async function startRedis(kind, freePort, track) {
     env: { REDIS_PORT: String(port) },
     flush: () => redisCli(port, "flushall"),
     sampleOutputBuffers: () => sampleOutputBuffers([port]),
-    stop: () => server.kill(),
+    members: counter.members,
+    stop: () => {
+      counter.close();
+      server.kill();
+    },
   };
   if (kind === "server") return single;
   if (kind !== "cluster")
@@ -111,6 +138,7 @@ async function startRedis(kind, freePort, track) {
     ),
   );
   const seeds = ports.map((port) => `127.0.0.1:${port}`);
+  const clusterCounter = memberCounter(ports);
   execFileSync(
     "redis-cli",
     [
@@ -139,7 +167,9 @@ async function startRedis(kind, freePort, track) {
       ports.forEach((port) => redisCli(port, "flushall"));
     },
     sampleOutputBuffers: () => sampleOutputBuffers(ports),
+    members: clusterCounter.members,
     stop: () => {
+      clusterCounter.close();
       single.stop();
       children.forEach((child) => child.kill());
       fs.rmSync(directory, { recursive: true, force: true });
