@@ -141,6 +141,7 @@ function messagingParts(
     middleware,
     transports,
     store,
+    history,
     observer,
     writeBudget,
   }: NodeParts,
@@ -162,6 +163,7 @@ function messagingParts(
     transports,
     config,
     writeBudget,
+    history,
     log,
     observer,
   });

@@ -331,7 +331,8 @@ export class Membership {
    * notes it again, after the un-noting.
    */
   async release(room: string) {
-    const { pubSub, liveness, index } = this.parts;
+    const { pubSub, liveness, index, delivery } = this.parts;
+    if (!index.members(room)) delivery.forgetRoom(room);
     const unnoting = liveness.unnoteRoom(room);
     const renoting = index.members(room) ? liveness.noteRoom(room) : undefined;
     await Promise.all([

@@ -6,6 +6,8 @@ import type { NodeWriteBudget } from "./nodeWriteBudget";
 import type { ChatObserver } from "./observability/chatObserver";
 import { trace } from "./observability/trace";
 import type { ChatTransports } from "./chatTransport";
+import { MissedMessages } from "./missedMessages";
+import type { RoomHistory } from "./roomHistory";
 import { RoomMessage } from "./roomMessage";
 import { removalPayload, type RemovalNotice } from "./roomNotice";
 import { SerialQueue } from "./serialQueue";
@@ -20,6 +22,8 @@ export interface RoomDeliveryParts {
   config: Pick<ChatConfig, "maxRoomQueue" | "maxWriteBuffer">;
   /** What the members hold unsent together, bounded for the node. */
   writeBudget: NodeWriteBudget;
+  /** With it on, a message missed here is delivered from it. */
+  history: Pick<RoomHistory, "enabled" | "read">;
   log: ChatLogger;
   observer: ChatObserver;
 }
@@ -35,7 +39,14 @@ export class RoomDelivery {
   /** How many messages of each room wait in `roomQueue`. */
   private readonly waiting = new Map<string, number>();
 
-  constructor(private readonly parts: RoomDeliveryParts) {}
+  private readonly missed: MissedMessages;
+
+  constructor(private readonly parts: RoomDeliveryParts) {
+    this.missed = new MissedMessages({
+      ...parts,
+      deliver: (room, message) => this.deliver(room, message),
+    });
+  }
 
   /** Whether a room's queue is full here, so that a message to it should be refused before it is sent. */
   isRoomBusy(room: string) {
@@ -43,15 +54,27 @@ export class RoomDelivery {
   }
 
   receive(room: string, json: string) {
-    const members = this.parts.index.members(room);
-    if (!members) {
+    if (!this.parts.index.members(room)) {
       trace.deliver("no members here of room %s: message not delivered", room);
       return;
     }
     const message = RoomMessage.fromJson(json);
     this.measureLatency(message);
+    if (isPresenceJson(json) || this.missed.admit(room, message))
+      this.deliver(room, message);
+  }
+
+  /** The node has no members in the room any more. */
+  forgetRoom(room: string) {
+    this.missed.forget(room);
+  }
+
+  /** Hands a room's message to its members here, through `say` middleware if there is any. */
+  private deliver(room: string, message: RoomMessage) {
+    const members = this.parts.index.members(room);
+    if (!members) return;
     // A presence event is the node's notice, not a say: `say` middleware does not run for it.
-    if (!this.parts.middleware.has("say") || isPresenceJson(json)) {
+    if (!this.parts.middleware.has("say") || isPresenceJson(message.json)) {
       if (trace.deliver.enabled)
         trace.deliver("room %s: to %d members", room, members.size);
       for (const [connection, member] of members)

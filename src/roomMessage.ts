@@ -1,6 +1,7 @@
 import type { MessagePayload } from "./types";
 
 const sentAtKey = '"sentAt":';
+const idKey = '"id":"';
 
 /**
  * One message on its way to a node's members. It holds the JSON that came over pub/sub and parses it
@@ -45,6 +46,21 @@ export class RoomMessage {
       10,
     );
     return Number.isFinite(sentAt) ? sentAt : undefined;
+  }
+
+  /**
+   * The message's place in its room's history (`<epoch>:<sequence>`), if the history gave it one. Read
+   * from the JSON's end when the message is not parsed: the history's `id` is its last key.
+   */
+  get historyId(): string | undefined {
+    if (this.parsed) {
+      const { id } = this.parsed;
+      return typeof id === "string" ? id : undefined;
+    }
+    const json = this.jsonText as string;
+    if (!json.endsWith('"}')) return undefined;
+    const at = json.lastIndexOf(idKey);
+    return at < 0 ? undefined : json.slice(at + idKey.length, -2);
   }
 
   get payload(): MessagePayload {

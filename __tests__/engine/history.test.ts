@@ -57,6 +57,33 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     return { node, said, id: (n: number) => said[n - 1].id as string };
   }
 
+  test("a message a node's pub/sub missed reaches its members from the history, before the next one, once each", async () => {
+    const bob = b.connect("bob");
+    await b.engine.addMember("bob", "lobby");
+    await say("before");
+    await bob.hears("lobby", "before");
+    // As when a Redis master goes: what it published last reached some nodes, not this one.
+    const channel = new ChatKeys("test:").roomChannel("lobby");
+    await b.subscriber.unsubscribe(channel);
+    await say("missed 1", "missed 2");
+    await b.subscriber.subscribe(channel);
+    await say("after");
+    await bob.hears("lobby", "after");
+    expect(texts(bob)).toEqual(["before", "missed 1", "missed 2", "after"]);
+  });
+
+  test("a room's message received twice by a node is delivered once", async () => {
+    const bob = b.connect("bob");
+    await b.engine.addMember("bob", "lobby");
+    const [first] = await say("once");
+    await bob.hears("lobby", "once");
+    const channel = new ChatKeys("test:").roomChannel("lobby");
+    await redis.publish(channel, JSON.stringify(first));
+    await say("next");
+    await bob.hears("lobby", "next");
+    expect(texts(bob)).toEqual(["once", "next"]);
+  });
+
   test("with history on, every payload has an id, increasing within the room; with it off, none", async () => {
     const said = await say("one", "two", "three");
     const ids = said.map((payload) => payload.id as string);

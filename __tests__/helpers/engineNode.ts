@@ -14,6 +14,8 @@ import { TestConnection } from "./testConnection";
 
 export interface EngineNode {
   engine: ChatEngine;
+  /** The node's pub/sub connection: a test may make it miss a message behind the engine's back. */
+  subscriber: Redis;
   logs: string[];
   /** Resolves once the node has logged `times` lines containing `text`. */
   logged(text: string, times?: number): Promise<void>;
@@ -84,6 +86,7 @@ export async function startEngineNode(
   await engine.start();
   return {
     engine,
+    subscriber,
     logs,
     logged: (text, times = 1) =>
       new Promise((resolve) => {
