@@ -17,7 +17,7 @@ import {
   type SocketRequest,
 } from "../socketProtocol/parseRequest";
 import { SerialQueue } from "../src/serialQueue";
-import { flushTurn, heldInTurn, writeInTurn } from "../src/turnBatch";
+import { heldInTurn, writeInTurn } from "../src/turnBatch";
 import { InboundRequests } from "../src/inboundRequests";
 import type { SocketServerConfig } from "../socketProtocol/socketConfig";
 
@@ -161,8 +161,6 @@ export class SocketServer extends Server implements ChatTransport {
   async goodbye(connection: Connection) {
     const { socket } = session(connection);
     if (!socket.writable) return;
-    // What the turn holds for it goes first.
-    flushTurn(socket);
     socket.end(JSON.stringify({ status: "Bye", context: "api" }) + "\r\n");
   }
 

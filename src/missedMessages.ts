@@ -1,6 +1,7 @@
 import type { ChatConfig } from "./config";
 import type { ChatObserver } from "./observability/chatObserver";
 import { trace } from "./observability/trace";
+import { isPresenceJson } from "./presence";
 import {
   parseMessageId,
   type MessagePlace,
@@ -27,23 +28,32 @@ export interface MissedMessagesParts {
  * missing; a number at or before it is a repeat, dropped.
  */
 export class MissedMessages {
-  /** The place of the last message of each room received here. */
-  private readonly last = new Map<string, MessagePlace>();
+  /** The last message of each room received here: its place, and its JSON to tell a repeat. */
+  private readonly last = new Map<
+    string,
+    { place: MessagePlace; json: string }
+  >();
   /** Rooms whose missing messages are being read: what arrives meanwhile waits here, in order. */
   private readonly waiting = new Map<string, RoomMessage[]>();
 
   constructor(private readonly parts: MissedMessagesParts) {}
 
-  /** Whether a room's message just received goes to its members now; one held or dropped does not. */
-  admit(room: string, message: RoomMessage): boolean {
+  /**
+   * Whether a room's message just received goes to its members now; one held or dropped does not. A
+   * presence event (`numbered` false) has no place in the history: it only waits its turn.
+   */
+  admit(room: string, message: RoomMessage, numbered = true): boolean {
     if (!this.parts.history.enabled) return true;
     const waiting = this.waiting.get(room);
     if (waiting) return this.hold(room, waiting, message);
-    const place = parseMessageId(message.historyId);
+    const place = numbered ? parseMessageId(message.historyId) : null;
     if (!place) return true;
     const last = this.last.get(room);
-    if (last && last.epoch === place.epoch) {
-      if (place.sequence <= last.sequence) {
+    if (last && last.place.epoch === place.epoch) {
+      if (
+        place.sequence === last.place.sequence &&
+        message.json === last.json
+      ) {
         trace.deliver(
           "room %s: message %d received again, dropped",
           room,
@@ -51,18 +61,20 @@ export class MissedMessages {
         );
         return false;
       }
-      if (place.sequence > last.sequence + 1) {
-        this.fill(room, last, place, message);
+      // A number given again, or lower (a replica that took over lacked the last ones), is a new message.
+      if (place.sequence > last.place.sequence + 1) {
+        this.fill(room, last.place, place, message);
         return false;
       }
     }
-    this.last.set(room, place);
+    this.last.set(room, { place, json: message.json });
     return true;
   }
 
-  /** The node has no members in the room any more. */
+  /** The node has no members in the room any more: what it knew of the room's messages is stale. */
   forget(room: string) {
     this.last.delete(room);
+    this.waiting.delete(room);
   }
 
   private hold(room: string, waiting: RoomMessage[], message: RoomMessage) {
@@ -91,7 +103,8 @@ export class MissedMessages {
       last.sequence + 1,
       next.sequence - 1,
     );
-    this.waiting.set(room, [message]);
+    const waiting = [message];
+    this.waiting.set(room, waiting);
     this.parts.history
       .read(room, { since: `${last.epoch}:${last.sequence}` })
       .then(
@@ -106,17 +119,29 @@ export class MissedMessages {
         },
       )
       .then((payloads) => {
+        // Left meanwhile (`forget`): nothing of this fill is delivered.
+        if (this.waiting.get(room) !== waiting) return;
+        this.waiting.delete(room);
         const missed = payloads.map(RoomMessage.fromPayload).filter((found) => {
           const place = parseMessageId(found.historyId);
           return place?.epoch === next.epoch && place.sequence < next.sequence;
         });
-        const waited = this.waiting.get(room) ?? [];
-        this.waiting.delete(room);
         for (const found of missed) this.parts.deliver(room, found);
         // The message that showed the gap comes next: it must not be taken for a repeat.
-        this.last.set(room, { epoch: next.epoch, sequence: next.sequence - 1 });
-        for (const held of waited)
-          if (this.admit(room, held)) this.parts.deliver(room, held);
-      });
+        this.last.set(room, {
+          place: { epoch: next.epoch, sequence: next.sequence - 1 },
+          json: "",
+        });
+        for (const held of waiting)
+          if (this.admit(room, held, !isPresenceJson(held.json)))
+            this.parts.deliver(room, held);
+      })
+      .catch((error: unknown) =>
+        this.parts.log(
+          `could not deliver the messages of room "${room}" this node missed`,
+          "warning",
+          { error: String(error) },
+        ),
+      );
   }
 }

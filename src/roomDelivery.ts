@@ -56,11 +56,13 @@ export class RoomDelivery {
   receive(room: string, json: string) {
     if (!this.parts.index.members(room)) {
       trace.deliver("no members here of room %s: message not delivered", room);
+      // A member who joins later must not be sent what came meanwhile as missed.
+      this.missed.forget(room);
       return;
     }
     const message = RoomMessage.fromJson(json);
     this.measureLatency(message);
-    if (isPresenceJson(json) || this.missed.admit(room, message))
+    if (this.missed.admit(room, message, !isPresenceJson(json)))
       this.deliver(room, message);
   }
 

@@ -46,13 +46,7 @@ export function writeInTurn(
 ) {
   const batched = socket as BatchedSocket;
   let batch = batched[turnBatch];
-  if (batch === undefined)
-    batch = batched[turnBatch] = {
-      first: undefined,
-      more: undefined,
-      length: 0,
-      callbacks: undefined,
-    };
+  if (batch === undefined) batch = batched[turnBatch] = newBatch(batched);
   if (batch.first === undefined) {
     if (due.length === 0) setImmediate(writeDueBatches);
     due.push(batched);
@@ -63,13 +57,27 @@ export function writeInTurn(
   if (batch.length >= flushAt) flushTurn(socket);
 }
 
+/**
+ * A socket's batch, made at its first write. Whoever ends the socket (the server's goodbye, `ws` when
+ * the client's FIN arrives, Node on a half-closed socket), what the turn holds is written first, as
+ * Node writes a corked stream's buffer before its end.
+ */
+function newBatch(socket: BatchedSocket): TurnBatch {
+  const end = socket.end;
+  socket.end = function endAfterBatch(this: Socket, ...args: unknown[]) {
+    flushTurn(socket);
+    return (end as (...args: unknown[]) => Socket).apply(this, args);
+  } as Socket["end"];
+  return { first: undefined, more: undefined, length: 0, callbacks: undefined };
+}
+
 /** What the socket holds in this turn's batch, as Node counts `writableLength`. */
 export function heldInTurn(socket: Socket): number {
   return (socket as BatchedSocket)[turnBatch]?.length ?? 0;
 }
 
 /** Writes the socket's batch now: before what must follow it, such as the end of the stream. */
-export function flushTurn(socket: Socket) {
+function flushTurn(socket: Socket) {
   const batch = (socket as BatchedSocket)[turnBatch];
   if (batch === undefined || batch.first === undefined) return;
   const data = batch.more ? joined(batch.first, batch.more) : batch.first;
@@ -114,6 +122,14 @@ function whenWritten(
 ): WriteCallback | undefined {
   if (callbacks === undefined || callbacks.length === 1) return callbacks?.[0];
   return (error) => {
-    for (const callback of callbacks) callback(error);
+    // Each is told, whatever another one does.
+    for (const callback of callbacks)
+      try {
+        callback(error);
+      } catch (thrown) {
+        process.nextTick(() => {
+          throw thrown;
+        });
+      }
   };
 }

@@ -84,6 +84,34 @@ describeOnEachRedis("history and recovery", ({ newRedis }) => {
     expect(texts(bob)).toEqual(["once", "next"]);
   });
 
+  test("a message numbered again, or lower, with other content is a new one: delivered (a replica that lacked the last ones took over)", async () => {
+    const bob = b.connect("bob");
+    await b.engine.addMember("bob", "lobby");
+    const [, second] = await say("first", "second");
+    await bob.hears("lobby", "second");
+    const channel = new ChatKeys("test:").roomChannel("lobby");
+    const [epoch, sequence] = String(second.id).split(":");
+    await redis.publish(
+      channel,
+      JSON.stringify({ ...second, message: "numbered again" }),
+    );
+    await redis.publish(
+      channel,
+      JSON.stringify({
+        ...second,
+        message: "numbered lower",
+        id: `${epoch}:${Number(sequence) - 1}`,
+      }),
+    );
+    await bob.hears("lobby", "numbered lower");
+    expect(texts(bob)).toEqual([
+      "first",
+      "second",
+      "numbered again",
+      "numbered lower",
+    ]);
+  });
+
   test("with history on, every payload has an id, increasing within the room; with it off, none", async () => {
     const said = await say("one", "two", "three");
     const ids = said.map((payload) => payload.id as string);

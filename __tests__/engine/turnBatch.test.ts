@@ -1,6 +1,6 @@
 import * as net from "net";
 import { once } from "events";
-import { flushTurn, heldInTurn, writeInTurn } from "../../src/turnBatch";
+import { heldInTurn, writeInTurn } from "../../src/turnBatch";
 import { countWrites } from "../helpers/socketWrites";
 
 /** A connected pair of real TCP sockets on loopback: the server's end and the client's. */
@@ -83,12 +83,21 @@ describe("a socket's batch of the turn", () => {
     return arrived;
   });
 
-  test("flushTurn writes the batch before what must follow it", async () => {
+  test("a socket ended in the turn has its batch written before its end", async () => {
     const arrived = read(client, "held, then the end".length);
     writeInTurn(serverSide, "held, ");
-    flushTurn(serverSide);
     serverSide.end("then the end");
     expect(String(await arrived)).toBe("held, then the end");
+  });
+
+  test("what is written in the turn the client's end arrives reaches it before the socket ends", async () => {
+    writeInTurn(serverSide, "first ");
+    await nextTurn();
+    // Node ends a socket that does not allow half-open connections once the client's end arrives.
+    serverSide.once("end", () => writeInTurn(serverSide, "last words"));
+    const arrived = read(client, "first last words".length);
+    client.end();
+    expect(String(await arrived)).toBe("first last words");
   });
 
   test("each write's callback is called once the batch is written", async () => {
