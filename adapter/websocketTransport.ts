@@ -1,5 +1,5 @@
 import { sendMessageTransport, type ChatTransport } from "../src/chatTransport";
-import type { RoomMessage } from "../src/roomMessage";
+import { oncePerMessage } from "../src/oncePerMessage";
 import { heldInTurn, writeInTurn } from "../src/turnBatch";
 import type { ChatConnection } from "../src/types";
 import { frameWriter, textFrame, type WsSocket } from "./websocketFrames";
@@ -63,31 +63,15 @@ function sendsJsonAsIs(spark: PrimusSpark) {
   );
 }
 
-const frames = new WeakMap<RoomMessage, Buffer>();
-
-/** The message's websocket frame, built once however many websocket members receive it. */
-function frameOf(message: RoomMessage) {
-  let frame = frames.get(message);
-  if (frame === undefined) {
-    frame = textFrame(escapeLineSeparators(message));
-    frames.set(message, frame);
-  }
-  return frame;
-}
-
-const escapedJson = new WeakMap<RoomMessage, string>();
-
 /**
  * U+2028 and U+2029 are valid in JSON but end a line in JavaScript; Primus escapes them, and so
  * must we: once per message, however many websocket members receive it.
  */
-function escapeLineSeparators(message: RoomMessage) {
-  let escaped = escapedJson.get(message);
-  if (escaped === undefined) {
-    escaped = message.json
-      .replace(/\u2028/g, "\\u2028")
-      .replace(/\u2029/g, "\\u2029");
-    escapedJson.set(message, escaped);
-  }
-  return escaped;
-}
+const escapeLineSeparators = oncePerMessage((message) =>
+  message.json.replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029"),
+);
+
+/** The message's websocket frame, built once however many websocket members receive it. */
+const frameOf = oncePerMessage((message) =>
+  textFrame(escapeLineSeparators(message)),
+);

@@ -17,6 +17,7 @@ import {
   type SocketRequest,
 } from "../socketProtocol/parseRequest";
 import { SerialQueue } from "../src/serialQueue";
+import { oncePerMessage } from "../src/oncePerMessage";
 import { heldInTurn, writeInTurn } from "../src/turnBatch";
 import { InboundRequests } from "../src/inboundRequests";
 import type { SocketServerConfig } from "../socketProtocol/socketConfig";
@@ -281,17 +282,8 @@ export class SocketServer extends Server implements ChatTransport {
   }
 }
 
-const lines = new WeakMap<RoomMessage, Buffer>();
-
 /** A room message's line in UTF-8, encoded once however many socket members receive it. */
-function lineOf(message: RoomMessage) {
-  let line = lines.get(message);
-  if (line === undefined) {
-    line = Buffer.from(message.json + "\r\n");
-    lines.set(message, line);
-  }
-  return line;
-}
+const lineOf = oncePerMessage((message) => Buffer.from(message.json + "\r\n"));
 
 function session(connection: ChatConnection): SocketSession {
   return (connection as ChatConnection & { rawConnection: SocketSession })

@@ -25,7 +25,7 @@ export interface MissedMessagesParts {
  * master is replaced, what it published just before it went may have reached some nodes and not
  * others, while the history (and the OK the sender was answered) kept it. A room's messages arrive
  * numbered in order, so a number that skips ahead of the last one received here tells what is
- * missing; a number at or before it is a repeat, dropped.
+ * missing; the last one again (the same number and JSON) is a repeat, dropped.
  */
 export class MissedMessages {
   /** The last message of each room received here: its place, and its JSON to tell a repeat. */
@@ -40,13 +40,14 @@ export class MissedMessages {
 
   /**
    * Whether a room's message just received goes to its members now; one held or dropped does not. A
-   * presence event (`numbered` false) has no place in the history: it only waits its turn.
+   * presence event has no place in the history: it only waits its turn.
    */
-  admit(room: string, message: RoomMessage, numbered = true): boolean {
+  admit(room: string, message: RoomMessage): boolean {
     if (!this.parts.history.enabled) return true;
     const waiting = this.waiting.get(room);
     if (waiting) return this.hold(room, waiting, message);
-    const place = numbered ? parseMessageId(message.historyId) : null;
+    if (isPresenceJson(message.json)) return true;
+    const place = parseMessageId(message.historyId);
     if (!place) return true;
     const last = this.last.get(room);
     if (last && last.place.epoch === place.epoch) {
@@ -133,8 +134,7 @@ export class MissedMessages {
           json: "",
         });
         for (const held of waiting)
-          if (this.admit(room, held, !isPresenceJson(held.json)))
-            this.parts.deliver(room, held);
+          if (this.admit(room, held)) this.parts.deliver(room, held);
       })
       .catch((error: unknown) =>
         this.parts.log(

@@ -54,7 +54,8 @@ export class RoomDelivery {
   }
 
   receive(room: string, json: string) {
-    if (!this.parts.index.members(room)) {
+    const members = this.parts.index.members(room);
+    if (!members) {
       trace.deliver("no members here of room %s: message not delivered", room);
       // A member who joins later must not be sent what came meanwhile as missed.
       this.missed.forget(room);
@@ -62,8 +63,7 @@ export class RoomDelivery {
     }
     const message = RoomMessage.fromJson(json);
     this.measureLatency(message);
-    if (this.missed.admit(room, message, !isPresenceJson(json)))
-      this.deliver(room, message);
+    if (this.missed.admit(room, message)) this.deliver(room, message, members);
   }
 
   /** The node has no members in the room any more. */
@@ -72,8 +72,11 @@ export class RoomDelivery {
   }
 
   /** Hands a room's message to its members here, through `say` middleware if there is any. */
-  private deliver(room: string, message: RoomMessage) {
-    const members = this.parts.index.members(room);
+  private deliver(
+    room: string,
+    message: RoomMessage,
+    members = this.parts.index.members(room),
+  ) {
     if (!members) return;
     // A presence event is the node's notice, not a say: `say` middleware does not run for it.
     if (!this.parts.middleware.has("say") || isPresenceJson(message.json)) {
